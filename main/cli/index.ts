@@ -1,0 +1,23 @@
+// `voicevault <command> …`: the headless shell over the same pipeline services the app uses.
+import { processIo, type CliCommand, type CliIo } from './command';
+
+const commands: Record<string, { summary: string; run: () => Promise<CliCommand> }> = {};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return ['usage: voicevault <command> [options]', '', 'commands:', ...lines].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`voicevault: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  return (await command.run())(args, io);
+}

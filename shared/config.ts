@@ -114,6 +114,11 @@ export const emulatorDifferences = {
   /** moto's CloudFormation drops trails and alarms; the emulator provisions neither. */
   auditTrail: false,
   alarms: false,
+  /**
+   * moto lacks SetIdentityPoolRoles and SetPrincipalTagAttributeMap and enforces no IAM for
+   * Cognito credentials; the provisioning tries them and goes on when the emulator refuses.
+   */
+  identityPoolSettings: 'best-effort',
   /** A fixed name: there is no account id to make it unique. */
   bucketName: 'voicevault-data-local',
 } as const;

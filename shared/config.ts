@@ -93,11 +93,25 @@ export const voiceVaultConfig = {
   alarms: {
     bulkGetObjectThreshold: 10_000,
     bulkGetObjectPeriodMinutes: 5,
+    /** Contributor Insights: GetObject calls by one principal session within the same period. */
+    perPrincipalGetObjectThreshold: 2_000,
+    /** AccessDenied/UnauthorizedOperation responses within the same period. */
+    unauthorizedApiCallsThreshold: 5,
+    topicName: 'voicevault-security-alarms',
+    /** Alarm names start with this, so the admin role can be scoped to them. */
+    alarmNamePrefix: 'voicevault-',
+    perPrincipalInsightRuleName: 'voicevault-getobject-per-principal',
+    metricNamespace: 'VoiceVault/Audit',
   },
 
   audit: {
     logRetentionDays: 365,
+    trailName: 'voicevault-trail',
+    logGroupName: '/voicevault/cloudtrail',
   },
+
+  /** The CloudFormation stack name of the real deployment (infra/). */
+  stackName: 'VoiceVault',
 } as const;
 
 export type VoiceVaultConfig = typeof voiceVaultConfig;

@@ -1,7 +1,9 @@
 // `voicevault <command> …`: the headless shell over the same pipeline services the app uses.
 import { processIo, type CliCommand, type CliIo } from './command';
 
-const commands: Record<string, { summary: string; run: () => Promise<CliCommand> }> = {};
+const commands: Record<string, { summary: string; run: () => Promise<CliCommand> }> = {
+  features: { summary: 'quality report and stored features of an audio file', run: async () => (await import('./features-command')).featuresCommand },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);

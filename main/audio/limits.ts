@@ -1,0 +1,12 @@
+// Bounds on what an input may declare, so hostile headers fail fast instead of allocating or looping.
+
+export interface DecodeLimits {
+  /** Longest accepted audio, in seconds. */
+  maxSeconds: number;
+}
+
+export const defaultDecodeLimits: DecodeLimits = { maxSeconds: 4 * 60 * 60 };
+
+export const minSampleRate = 1000;
+export const maxSampleRate = 768_000;
+export const maxChannels = 255;

@@ -1,0 +1,170 @@
+// The quality report of DESIGN.md ("Quality report"), computed in one streaming pass at the file's own rate,
+// and its check against a partition's requirements in sentences a contractor understands.
+import type { AudioRequirements } from '../../shared/partition';
+
+export interface QualityReport {
+  sampleRate: number;
+  durationSeconds: number;
+  /** Highest |sample| in dBFS. */
+  peakDbfs: number;
+  /** RMS of the whole take in dBFS. */
+  rmsDbfs: number;
+  /** Percentage of samples with |x| ≥ 0.999. */
+  clippedPct: number;
+  /** 10th-percentile 20 ms frame RMS, in dBFS. */
+  noiseFloorDbfs: number;
+  /** 90th-percentile RMS of speech frames (≥ 10 dB above the noise floor), in dBFS; the floor value when there are none. */
+  speechDbfs: number;
+  /** speechDbfs − noiseFloorDbfs. */
+  snrDb: number;
+  /** Percentage of frames below −60 dBFS. */
+  silencePct: number;
+  /** Speech frames over all frames, 0–1. */
+  speechRatio: number;
+  frameCount: number;
+}
+
+/** dB values are floored here so that digital silence gives a number rather than −Infinity (JSON-safe). */
+export const dbFloor = -120;
+const frameSeconds = 0.02;
+const clipThreshold = 0.999;
+const speechAboveFloorDb = 10;
+const silenceBelowDbfs = -60;
+
+function toDb(amplitude: number): number {
+  return amplitude > 0 ? Math.max(dbFloor, 20 * Math.log10(amplitude)) : dbFloor;
+}
+
+/** Linear-interpolated percentile (numpy's default), `p` in 0–100. Sorts a copy. */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  const position = ((sorted.length - 1) * p) / 100;
+  const lower = Math.floor(position);
+  const upper = Math.min(sorted.length - 1, lower + 1);
+  const weight = position - lower;
+  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
+}
+
+export class QualityAnalyzer {
+  private readonly sampleRate: number;
+  private readonly frameLength: number;
+  private frameSumSquares = 0;
+  private frameFill = 0;
+  private frameRms: Float64Array = new Float64Array(1024);
+  private frameCount = 0;
+  private totalSamples = 0;
+  private totalSumSquares = 0;
+  private peak = 0;
+  private clipped = 0;
+
+  constructor(sampleRate: number) {
+    this.sampleRate = sampleRate;
+    this.frameLength = Math.max(1, Math.round(sampleRate * frameSeconds));
+  }
+
+  push(samples: ArrayLike<number>): void {
+    let frameSumSquares = this.frameSumSquares;
+    let frameFill = this.frameFill;
+    let peak = this.peak;
+    let clipped = this.clipped;
+    let totalSumSquares = this.totalSumSquares;
+    const frameLength = this.frameLength;
+    for (let i = 0; i < samples.length; i++) {
+      const x = samples[i]!;
+      const magnitude = Math.abs(x);
+      if (magnitude > peak) peak = magnitude;
+      if (magnitude >= clipThreshold) clipped++;
+      const square = x * x;
+      frameSumSquares += square;
+      totalSumSquares += square;
+      if (++frameFill === frameLength) {
+        this.addFrame(Math.sqrt(frameSumSquares / frameLength));
+        frameSumSquares = 0;
+        frameFill = 0;
+      }
+    }
+    this.frameSumSquares = frameSumSquares;
+    this.frameFill = frameFill;
+    this.peak = peak;
+    this.clipped = clipped;
+    this.totalSumSquares = totalSumSquares;
+    this.totalSamples += samples.length;
+  }
+
+  finish(): QualityReport {
+    // A trailing partial frame counts only when the take is shorter than one frame.
+    if (this.frameCount === 0 && this.frameFill > 0) this.addFrame(Math.sqrt(this.frameSumSquares / this.frameFill));
+    const frames = this.frameRms.subarray(0, this.frameCount);
+    const frameDb = Float64Array.from(frames, toDb);
+    const noiseFloorDbfs = frames.length > 0 ? percentile(frameDb, 10) : dbFloor;
+    const speechFrames = frameDb.filter((db) => db >= noiseFloorDbfs + speechAboveFloorDb);
+    const speechDbfs = speechFrames.length > 0 ? percentile(speechFrames, 90) : noiseFloorDbfs;
+    const silentFrames = frameDb.filter((db) => db < silenceBelowDbfs).length;
+    const n = this.totalSamples;
+    return {
+      sampleRate: this.sampleRate,
+      durationSeconds: n / this.sampleRate,
+      peakDbfs: toDb(this.peak),
+      rmsDbfs: n > 0 ? toDb(Math.sqrt(this.totalSumSquares / n)) : dbFloor,
+      clippedPct: n > 0 ? (100 * this.clipped) / n : 0,
+      noiseFloorDbfs,
+      speechDbfs,
+      snrDb: speechDbfs - noiseFloorDbfs,
+      silencePct: frames.length > 0 ? (100 * silentFrames) / frames.length : 100,
+      speechRatio: frames.length > 0 ? speechFrames.length / frames.length : 0,
+      frameCount: frames.length,
+    };
+  }
+
+  private addFrame(rms: number): void {
+    if (this.frameCount === this.frameRms.length) {
+      const grown = new Float64Array(this.frameRms.length * 2);
+      grown.set(this.frameRms);
+      this.frameRms = grown;
+    }
+    this.frameRms[this.frameCount++] = rms;
+  }
+}
+
+export function analyseQuality(samples: ArrayLike<number>, sampleRate: number): QualityReport {
+  const analyzer = new QualityAnalyzer(sampleRate);
+  analyzer.push(samples);
+  return analyzer.finish();
+}
+
+export interface QualityCheck {
+  pass: boolean;
+  /** One plain sentence per failed requirement. */
+  reasons: string[];
+}
+
+const oneDecimal = (value: number): string => (Math.round(value * 10) / 10).toString().replace('-', '−');
+
+/** Checks a report against a partition's requirements. `sourceSampleRate` is the file's own rate. */
+export function checkQuality(report: QualityReport, requirements: AudioRequirements, sourceSampleRate = report.sampleRate): QualityCheck {
+  const reasons: string[] = [];
+  const r = requirements;
+  if (sourceSampleRate < r.sampleRate) {
+    reasons.push(`sample rate too low: recorded at ${sourceSampleRate} Hz, need at least ${r.sampleRate} Hz`);
+  }
+  if (report.durationSeconds < r.minSeconds) {
+    reasons.push(`too short: ${oneDecimal(report.durationSeconds)} s, need at least ${r.minSeconds} s`);
+  }
+  if (report.durationSeconds > r.maxSeconds) {
+    reasons.push(`too long: ${oneDecimal(report.durationSeconds)} s, at most ${r.maxSeconds} s`);
+  }
+  if (report.clippedPct > r.maxClippedPct) {
+    reasons.push(`clipping: ${oneDecimal(report.clippedPct)}% of samples at full scale, at most ${r.maxClippedPct}% — lower the input gain`);
+  }
+  if (report.speechDbfs < r.minSpeechDbfs) {
+    reasons.push(`too quiet: speech at ${oneDecimal(report.speechDbfs)} dBFS, need ≥ ${oneDecimal(r.minSpeechDbfs)} — speak up or move closer`);
+  }
+  if (report.snrDb < r.minSnrDb) {
+    reasons.push(`too noisy: speech is ${oneDecimal(report.snrDb)} dB above the background, need ≥ ${r.minSnrDb} dB — find a quieter place`);
+  }
+  if (report.silencePct > r.maxSilencePct) {
+    reasons.push(`too much silence: ${oneDecimal(report.silencePct)}% of the take is silent, at most ${r.maxSilencePct}%`);
+  }
+  return { pass: reasons.length === 0, reasons };
+}

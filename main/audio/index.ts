@@ -5,3 +5,4 @@ export { openAudioStream, openAudioFile, collectAudioStream, decodeAudioFile, de
 export { defaultDecodeLimits, type DecodeLimits } from './limits';
 export { Resampler, resample, type ResamplerOptions } from './resample';
 export { QualityAnalyzer, analyseQuality, checkQuality, percentile, type QualityReport, type QualityCheck } from './quality';
+export { encodeWav, encodeWavHeader, encodeWavSamples, type WavEncoding } from './wav-writer';

@@ -1,0 +1,163 @@
+// Analytic properties of the feature DSP.
+import { describe, expect, it } from 'vitest';
+import { orthonormalDctMatrix } from './dct';
+import { hzToMel, melFilterbank, melFilterbankDense, melToHz } from './mel-filterbank';
+import { MelSpectrogramExtractor, computeMelFeatures } from './mel-spectrogram';
+import { featurePresetParameters } from './presets';
+import { SummaryAccumulator } from './summary';
+import { paddedPeriodicHann, periodicHann } from './window';
+
+function tone(frequency: number, sampleRate: number, seconds: number, amplitude = 0.5): Float32Array {
+  const out = new Float32Array(Math.round(sampleRate * seconds));
+  for (let i = 0; i < out.length; i++) out[i] = amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate);
+  return out;
+}
+
+describe('DCT-II (orthonormal)', () => {
+  it('has orthonormal rows: D·Dᵀ = I', () => {
+    const n = 40;
+    const d = orthonormalDctMatrix(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let k = 0; k < n; k++) dot += d[i * n + k]! * d[j * n + k]!;
+        expect(dot).toBeCloseTo(i === j ? 1 : 0, 12);
+      }
+    }
+  });
+
+  it('maps a constant vector to its first coefficient only (√N · c)', () => {
+    const n = 128;
+    const d = orthonormalDctMatrix(n, 20);
+    for (let k = 0; k < 20; k++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += d[k * n + i]! * 3;
+      expect(sum).toBeCloseTo(k === 0 ? 3 * Math.sqrt(n) : 0, 10);
+    }
+  });
+});
+
+describe('windows', () => {
+  it('periodic Hann starts at 0 and peaks at N/2', () => {
+    const w = periodicHann(400);
+    expect(w[0]).toBe(0);
+    expect(w[200]).toBeCloseTo(1, 15);
+    expect(w[100]).toBeCloseTo(w[300]!, 15);
+  });
+
+  it('a window shorter than n_fft is centred with zeros either side', () => {
+    const w = paddedPeriodicHann(400, 512);
+    expect(Array.from(w.subarray(0, 56)).every((v) => v === 0)).toBe(true);
+    expect(w[56 + 200]).toBeCloseTo(1, 15);
+    expect(Array.from(w.subarray(456)).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('Slaney mel scale and filter bank', () => {
+  it('is linear below 1 kHz and logarithmic above, and invertible', () => {
+    expect(hzToMel(200)).toBeCloseTo(3, 12);
+    expect(hzToMel(1000)).toBeCloseTo(15, 12);
+    expect(hzToMel(6400)).toBeCloseTo(42, 12);
+    for (const hz of [0, 100, 999, 1000, 4321, 8000, 24000]) expect(melToHz(hzToMel(hz))).toBeCloseTo(hz, 8);
+  });
+
+  it('normalises each band to area 2 / (upper − lower edge) in Hz, so band areas are about 1 in bins × Hz', () => {
+    const spec = { sampleRate: 16000, nFft: 512, nMels: 40, fMin: 0, fMax: 8000 };
+    const dense = melFilterbankDense(spec);
+    const sparse = melFilterbank(spec);
+    expect(dense).toHaveLength(40);
+    sparse.forEach((band, m) => {
+      expect(Array.from(band.weights)).toEqual(Array.from(dense[m]!.subarray(band.firstBin, band.firstBin + band.weights.length)));
+      const binHz = 16000 / 512;
+      const area = dense[m]!.reduce((a, b) => a + b, 0) * binHz;
+      expect(area).toBeGreaterThan(0.8);
+      expect(area).toBeLessThan(1.2);
+    });
+  });
+});
+
+describe('mel spectrogram', () => {
+  it('has 1 + floor(n / hop) centred frames', () => {
+    for (const n of [0, 1, 159, 160, 161, 16000]) {
+      expect(computeMelFeatures(new Float32Array(n), 16000, featurePresetParameters.speech16k).nFrames).toBe(1 + Math.floor(n / 160));
+    }
+  });
+
+  it('gives the same features whether samples arrive at once or in odd-sized chunks', () => {
+    const signal = tone(440, 16000, 1.3);
+    for (let i = 0; i < signal.length; i += 7) signal[i] = signal[i]! + 0.1 * Math.sin(i * 0.37);
+    const whole = computeMelFeatures(signal, 16000, featurePresetParameters.speech16k);
+    const extractor = new MelSpectrogramExtractor(featurePresetParameters.speech16k, 16000);
+    for (let at = 0, size = 1; at < signal.length; at += size, size = (size * 7 + 3) % 2000) extractor.push(signal.subarray(at, at + size));
+    const chunked = extractor.finish();
+    expect(chunked.nFrames).toBe(whole.nFrames);
+    expect(Array.from(chunked.mfcc)).toEqual(Array.from(whole.mfcc));
+    expect(Array.from(chunked.logMelDb)).toEqual(Array.from(whole.logMelDb));
+  });
+
+  it('never reads past or writes into the caller’s samples', () => {
+    const signal = tone(1000, 16000, 0.5);
+    const copy = signal.slice();
+    computeMelFeatures(signal, 16000, featurePresetParameters.speech16k);
+    expect(signal).toEqual(copy);
+  });
+
+  it('keeps log_mel_db within top_db = 80 of the clip’s maximum', () => {
+    const features = computeMelFeatures(tone(1000, 16000, 1), 16000, featurePresetParameters.speech16k);
+    let max = -Infinity;
+    let min = Infinity;
+    for (const v of features.logMelDb) {
+      max = Math.max(max, v);
+      min = Math.min(min, v);
+    }
+    expect(max - min).toBeLessThanOrEqual(80 + 1e-4);
+    expect(max - min).toBeGreaterThan(79);
+  });
+
+  it('puts a pure tone’s energy in the mel band around its frequency', () => {
+    const features = computeMelFeatures(tone(1000, 16000, 1), 16000, featurePresetParameters.speech16k);
+    const t = 50;
+    const row = Array.from(features.melPower.subarray(t * 40, t * 40 + 40));
+    const loudest = row.indexOf(Math.max(...row));
+    const centres = Array.from({ length: 42 }, (_, i) => melToHz((hzToMel(8000) * i) / 41));
+    expect(Math.abs(centres[loudest + 1]! - 1000)).toBeLessThan(centres[loudest + 2]! - centres[loudest + 1]!);
+  });
+});
+
+describe('summary descriptors', () => {
+  function summarise(signal: Float32Array, sampleRate: number) {
+    const params = featurePresetParameters.speech16k;
+    const summary = new SummaryAccumulator(sampleRate, params.nFft);
+    const extractor = new MelSpectrogramExtractor(params, sampleRate, { onFrame: summary.observeFrame });
+    summary.countSamples(signal.length);
+    extractor.push(signal);
+    extractor.finish();
+    return summary.finish();
+  }
+
+  it('puts a pure tone’s spectral centroid at its frequency', () => {
+    for (const frequency of [500, 1000, 3000]) {
+      const summary = summarise(tone(frequency, 16000, 1), 16000);
+      expect(Math.abs(summary.descriptors.spectral_centroid_hz.p50 - frequency)).toBeLessThan(1);
+    }
+  });
+
+  it('gives a sine of amplitude A an RMS of A/√2 and a zero-crossing rate of 2f/sr', () => {
+    const summary = summarise(tone(1000, 16000, 1, 0.4), 16000);
+    expect(summary.descriptors.rms.p50).toBeCloseTo(0.4 / Math.SQRT2, 2);
+    expect(summary.descriptors.zero_crossing_rate.p50).toBeCloseTo(2000 / 16000, 2);
+    expect(summary.durationSeconds).toBe(1);
+    expect(summary.nFrames).toBe(101);
+  });
+
+  it('finds white noise flat and a tone not', () => {
+    const noise = new Float32Array(16000);
+    let seed = 1;
+    for (let i = 0; i < noise.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      noise[i] = seed / 2147483648 - 0.5;
+    }
+    expect(summarise(noise, 16000).descriptors.spectral_flatness.p50).toBeGreaterThan(0.4);
+    expect(summarise(tone(1000, 16000, 1), 16000).descriptors.spectral_flatness.p50).toBeLessThan(0.01);
+  });
+});

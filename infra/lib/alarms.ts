@@ -1,0 +1,145 @@
+// Security alarms on the trail's log group, published to a KMS-encrypted SNS topic.
+import { CfnCondition, Duration, Fn } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { voiceVaultConfig as c } from '../../shared/config';
+
+export interface AlarmsProps {
+  logGroup: logs.ILogGroup;
+  key: kms.IKey;
+  /** Bulk GetObject threshold per period, all principals together (parameter). */
+  bulkGetObjectThreshold: number;
+  /** GetObject threshold per period for one principal session (parameter). */
+  perPrincipalGetObjectThreshold: number;
+  /** E-mail address for the optional subscription; empty string means none (parameter). */
+  alarmEmail: string;
+}
+
+/** Metric-filter patterns, exported so tests can pin them. */
+export const filterPatterns = {
+  bulkGetObject: '{ ($.eventSource = "s3.amazonaws.com") && ($.eventName = "GetObject") }',
+  keyDisableOrDeletion:
+    '{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion") || ($.eventName = "PutKeyPolicy")) }',
+  bucketPolicyChanges:
+    '{ ($.eventSource = "s3.amazonaws.com") && (($.eventName = "PutBucketPolicy") || ($.eventName = "DeleteBucketPolicy") || ($.eventName = "PutBucketAcl") || ($.eventName = "PutBucketPublicAccessBlock") || ($.eventName = "DeleteBucketPublicAccessBlock") || ($.eventName = "PutBucketEncryption") || ($.eventName = "DeleteBucketEncryption") || ($.eventName = "PutBucketOwnershipControls") || ($.eventName = "PutBucketVersioning")) }',
+  trailChanges:
+    '{ ($.eventSource = "cloudtrail.amazonaws.com") && (($.eventName = "CreateTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "DeleteTrail") || ($.eventName = "StartLogging") || ($.eventName = "StopLogging") || ($.eventName = "PutEventSelectors")) }',
+  unauthorizedApiCalls: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+} as const;
+
+export class SecurityAlarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly insightRule: cloudwatch.CfnInsightRule;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const period = Duration.minutes(c.alarms.bulkGetObjectPeriodMinutes);
+    const ns = c.alarms.metricNamespace;
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: c.alarms.topicName,
+      displayName: 'VoiceVault security alarms',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    const hasEmail = new CfnCondition(this, 'HasAlarmEmail', { expression: Fn.conditionNot(Fn.conditionEquals(props.alarmEmail, '')) });
+    const subscription = new sns.CfnSubscription(this, 'EmailSubscription', {
+      topicArn: this.topic.topicArn,
+      protocol: 'email',
+      endpoint: props.alarmEmail,
+    });
+    subscription.cfnOptions.condition = hasEmail;
+
+    const action = new actions.SnsAction(this.topic);
+    const filterAlarm = (
+      name: string,
+      pattern: string,
+      threshold: number,
+      description: string,
+    ): cloudwatch.Alarm => {
+      const metricName = name.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase());
+      new logs.MetricFilter(this, `${metricName}Filter`, {
+        logGroup: props.logGroup,
+        filterPattern: logs.FilterPattern.literal(pattern),
+        metricNamespace: ns,
+        metricName,
+        metricValue: '1',
+        defaultValue: 0,
+      });
+      const alarm = new cloudwatch.Alarm(this, `${metricName}Alarm`, {
+        alarmName: `${c.alarms.alarmNamePrefix}${name}`,
+        alarmDescription: description,
+        metric: new cloudwatch.Metric({ namespace: ns, metricName, statistic: 'Sum', period }),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+      return alarm;
+    };
+
+    const bulk = filterAlarm(
+      'bulk-getobject',
+      filterPatterns.bulkGetObject,
+      props.bulkGetObjectThreshold,
+      `More S3 GetObject calls than the threshold within ${c.alarms.bulkGetObjectPeriodMinutes} minutes (possible bulk exfiltration)`,
+    );
+    // "Above the threshold": strictly greater.
+    (bulk.node.defaultChild as cloudwatch.CfnAlarm).comparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+    filterAlarm('kms-key-disable-or-deletion', filterPatterns.keyDisableOrDeletion, 1, 'A KMS key was disabled, scheduled for deletion, or had its key policy replaced');
+    filterAlarm('bucket-policy-changes', filterPatterns.bucketPolicyChanges, 1, 'An S3 bucket policy, ACL, public-access block, encryption, ownership or versioning setting changed');
+    filterAlarm('cloudtrail-changes', filterPatterns.trailChanges, 1, 'A CloudTrail trail was created, changed, stopped or deleted');
+    filterAlarm(
+      'unauthorized-api-calls',
+      filterPatterns.unauthorizedApiCalls,
+      c.alarms.unauthorizedApiCallsThreshold,
+      'Unauthorized or access-denied API calls',
+    );
+
+    // Per-principal bulk reads: Contributor Insights over the same trail events, keyed by the
+    // session (role ARN with session name, and access key id: Cognito sessions share a name).
+    const ruleName = c.alarms.perPrincipalInsightRuleName;
+    this.insightRule = new cloudwatch.CfnInsightRule(this, 'GetObjectPerPrincipalRule', {
+      ruleName,
+      ruleState: 'ENABLED',
+      ruleBody: JSON.stringify({
+        Schema: { Name: 'CloudWatchLogRule', Version: 1 },
+        LogGroupNames: [c.audit.logGroupName],
+        LogFormat: 'JSON',
+        Contribution: {
+          Keys: ['$.userIdentity.arn', '$.userIdentity.accessKeyId'],
+          Filters: [
+            { Match: '$.eventSource', In: ['s3.amazonaws.com'] },
+            { Match: '$.eventName', In: ['GetObject'] },
+          ],
+        },
+        AggregateOn: 'Count',
+      }),
+    });
+    this.insightRule.node.addDependency(props.logGroup);
+    const perPrincipal = new cloudwatch.Alarm(this, 'GetObjectPerPrincipalAlarm', {
+      alarmName: `${c.alarms.alarmNamePrefix}getobject-per-principal`,
+      alarmDescription: 'One principal session made more GetObject calls than the per-principal threshold',
+      metric: new cloudwatch.MathExpression({
+        expression: `INSIGHT_RULE_METRIC('${ruleName}', 'MaxContributorValue')`,
+        usingMetrics: {},
+        period,
+        label: 'GetObject calls by the top principal',
+      }),
+      threshold: props.perPrincipalGetObjectThreshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    perPrincipal.node.addDependency(this.insightRule);
+    perPrincipal.addAlarmAction(action);
+    this.alarms.push(perPrincipal);
+  }
+}

@@ -1,7 +1,8 @@
 // Exposes exactly the contract's functions as `window.voicevault`. No ipcRenderer, no event
 // objects, no process.env: each function sends only its validated-later request and returns the Result.
 import { contextBridge, ipcRenderer } from 'electron';
-import { ipcChannel, ipcMethods, type VoiceVaultApi } from '../shared/ipc-contract';
+import { ipcChannel, ipcMethods } from '../shared/ipc-channels';
+import type { VoiceVaultApi } from '../shared/ipc-contract';
 
 export function createVoiceVaultApi(invoke: (channel: string, request: unknown) => Promise<unknown>): VoiceVaultApi {
   const api: Record<string, (request?: unknown) => Promise<unknown>> = {};

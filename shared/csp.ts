@@ -1,6 +1,6 @@
 // The Content-Security-Policy, sent as a header by the app:// protocol and as a <meta> tag in
 // the built page. No inline script or style, no eval; the renderer talks to main only over IPC.
-export const contentSecurityPolicy = [
+const directives = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -13,7 +13,13 @@ export const contentSecurityPolicy = [
   "form-action 'none'",
   "frame-ancestors 'none'",
   "object-src 'none'",
-].join('; ');
+];
+
+/** Sent as the app:// response header. */
+export const contentSecurityPolicy = directives.join('; ');
+
+/** The <meta> form: browsers ignore (and warn about) frame-ancestors there, so it is left out. */
+export const contentSecurityPolicyMeta = directives.filter((d) => !d.startsWith('frame-ancestors')).join('; ');
 
 /** The renderer's origin inside the app (a custom, secure, standard scheme; never file://). */
 export const appScheme = 'app';

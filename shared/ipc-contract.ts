@@ -2,7 +2,10 @@
 // the Playwright loopback bridge are all derived from this object, so they cannot drift.
 import { z } from 'zod';
 import type { ErrorResult } from './errors';
+import type { IpcMethod } from './ipc-channels';
 import type { Partition } from './partition';
+
+export { ipcChannel, ipcMethods, isIpcMethod, type IpcMethod } from './ipc-channels';
 
 export interface AppInfo {
   version: string;
@@ -28,19 +31,12 @@ export const ipcContract = {
   },
   signOut: { request: noArguments, response: {} as { signedOut: true } },
   getPartition: { request: noArguments, response: {} as Partition },
-} as const;
+  // `satisfies` with excess-property checks: exactly the methods of ipc-channels.ts, no more.
+} as const satisfies Record<IpcMethod, { request: z.ZodType; response: unknown }>;
 
 export type IpcContract = typeof ipcContract;
-export type IpcMethod = keyof IpcContract;
 export type IpcRequest<M extends IpcMethod> = z.infer<IpcContract[M]['request']>;
 export type IpcResponse<M extends IpcMethod> = IpcContract[M]['response'];
-
-export const ipcMethods = Object.keys(ipcContract) as IpcMethod[];
-
-/** The channel name of a method: one namespace, so the allow-list is the contract itself. */
-export function ipcChannel(method: IpcMethod): string {
-  return `voicevault:${method}`;
-}
 
 /** What the renderer sees as `window.voicevault`: one async function per method, nothing else. */
 export type VoiceVaultApi = {
@@ -51,7 +47,3 @@ export type VoiceVaultApi = {
 export type IpcHandlers = {
   [M in IpcMethod]: (request: IpcRequest<M>) => Promise<IpcResponse<M>>;
 };
-
-export function isIpcMethod(value: unknown): value is IpcMethod {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ipcContract, value);
-}

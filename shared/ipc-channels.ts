@@ -1,0 +1,13 @@
+// The contract's method names and channels, free of schema code so the sandboxed preload stays tiny.
+// shared/ipc-contract.ts must define exactly these methods (checked at compile time).
+export const ipcMethods = ['getAppInfo', 'signIn', 'signOut', 'getPartition'] as const;
+export type IpcMethod = (typeof ipcMethods)[number];
+
+/** One namespace, so the allow-list is the contract itself. */
+export function ipcChannel(method: IpcMethod): string {
+  return `voicevault:${method}`;
+}
+
+export function isIpcMethod(value: unknown): value is IpcMethod {
+  return typeof value === 'string' && (ipcMethods as readonly string[]).includes(value);
+}

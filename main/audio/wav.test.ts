@@ -101,7 +101,7 @@ describe('WAV decoding', () => {
       expect(audio.samples).toHaveLength(expected.length);
       let worst = 0;
       for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(audio.samples[i]! - expected[i]!));
-      expect(worst).toBeLessThan(args.includes('8') ? 1 / 64 : 1e-6);
+      expect(worst).toBeLessThan((args as readonly string[]).includes('8') ? 1 / 64 : 1e-6);
       expect(readFileSync(path).length).toBeGreaterThan(44);
     });
   }

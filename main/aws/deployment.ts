@@ -42,7 +42,13 @@ export async function readDeployment(path: string): Promise<Deployment> {
   } catch {
     throw new VoiceVaultError('StateFileMissing', `No VoiceVault state file at ${path}. Start the local emulator with: npm run emulator`);
   }
-  const parsed = deploymentSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new VoiceVaultError('StateFileMissing', `The state file ${path} is not JSON. Start the local emulator again with: npm run emulator`);
+  }
+  const parsed = deploymentSchema.safeParse(json);
   if (!parsed.success) {
     throw new VoiceVaultError('StateFileMissing', `The state file ${path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
   }

@@ -35,6 +35,7 @@ export function resolveTemplate(template: Json): Resolved {
       const k = keys[0]!;
       const a = v[k];
       if (k === 'Ref') {
+        if (a === 'AWS::NoValue') return undefined;
         if (a in pseudo) return pseudo[a];
         if (a in ref) return ref[a];
         throw new Error(`resolve: unknown Ref ${a}`);
@@ -49,9 +50,20 @@ export function resolveTemplate(template: Json): Resolved {
       if (k === 'Fn::Join') return (resolve(a[1]) as Json[]).map(String).join(a[0]);
       if (k === 'Fn::Select') return resolve(a[1])[Number(resolve(a[0]))];
       if (k === 'Fn::Split') return String(resolve(a[1])).split(a[0]);
-      if (k === 'Fn::If') return resolve(a[1]);
+      if (k === 'Fn::If') return resolve(condition(a[0]) ? a[1] : a[2]);
+      if (k === 'Fn::Equals') return resolve(a[0]) === resolve(a[1]);
+      if (k === 'Fn::Not') return !resolve(a[0]);
+      if (k === 'Fn::And') return a.every((x: Json) => resolve(x));
+      if (k === 'Fn::Or') return a.some((x: Json) => resolve(x));
+      if (k === 'Condition') return condition(a);
     }
     return Object.fromEntries(keys.map((key) => [key, resolve(v[key])]));
+  };
+
+  const condition = (name: string): boolean => {
+    const expr = template.Conditions?.[name];
+    if (expr === undefined) throw new Error(`resolve: unknown condition ${name}`);
+    return Boolean(resolve(expr));
   };
 
   let n = 0;

@@ -3,24 +3,16 @@
 // a release build (a test checks the bundles).
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { extname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { contentSecurityPolicy } from '../../shared/csp';
 import type { IpcHandlers } from '../../shared/ipc-contract';
-import { resolveAppFile } from '../../main/electron/protocol';
+import { contentTypeOf, resolveAppFile } from '../../main/electron/protocol';
 import { dispatchIpc } from '../../main/session/dispatch';
 
 export interface TestBridge {
   url: string;
   close(): Promise<void>;
 }
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
 
 async function readBody(request: IncomingMessage, limit = 1 << 20): Promise<string> {
   const chunks: Buffer[] = [];
@@ -52,7 +44,7 @@ export async function startTestBridge(rendererRoot: string, handlers: IpcHandler
       try {
         const body = await readFile(file);
         response
-          .writeHead(200, { 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': contentSecurityPolicy })
+          .writeHead(200, { 'Content-Type': contentTypeOf(file), 'Content-Security-Policy': contentSecurityPolicy })
           .end(body);
       } catch {
         response.writeHead(404).end();

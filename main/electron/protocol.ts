@@ -13,6 +13,10 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json',
 };
 
+export function contentTypeOf(file: string): string {
+  return contentTypes[extname(file)] ?? 'application/octet-stream';
+}
+
 /** Maps a request URL to a file under `root`, or undefined if it would escape it. */
 export function resolveAppFile(root: string, url: string): string | undefined {
   const { pathname } = new URL(url);
@@ -28,7 +32,7 @@ export async function serveAppFile(root: string, url: string): Promise<Response>
     const body = await readFile(file);
     return new Response(body, {
       headers: {
-        'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(file),
         'Content-Security-Policy': contentSecurityPolicy,
         'X-Content-Type-Options': 'nosniff',
       },

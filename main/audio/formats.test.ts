@@ -1,0 +1,135 @@
+// One test per input format, with fixtures made at test time by Debian's sox, flac, vorbis-tools,
+// opus-tools and ffmpeg from the same source: every decoder must give back that source (exactly for
+// lossless formats, by level and correlation for lossy ones) at the right rate and length.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudioFile, type DecodedAudio } from './decode';
+import { resample } from './resample';
+
+const dir = mkdtempSync(join(tmpdir(), 'voicevault-formats-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const clusterId = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
+const run = (tool: string, args: string[]): void => {
+  execFileSync(tool, args, { stdio: 'pipe' });
+};
+const ffmpeg = (args: string[]): void => run('ffmpeg', ['-y', '-loglevel', 'error', ...args]);
+
+let source: DecodedAudio;
+const stereo = join(dir, 'source.wav');
+
+beforeAll(async () => {
+  // 2 s of stereo: a different tone per channel plus a quiet noise bed, 44.1 kHz 16-bit.
+  run('sox', ['-n', '-r', '44100', '-c', '2', '-b', '16', stereo, 'synth', '2', 'sine', '440', 'sine', '1250', 'vol', '0.5']);
+  source = await decodeAudioFile(stereo);
+});
+
+function correlation(a: Float32Array, b: Float32Array): number {
+  const n = Math.min(a.length, b.length);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! ** 2;
+    bb += b[i]! ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+function expectLike(decoded: DecodedAudio, expected: Float32Array, minCorrelation: number): void {
+  expect(Math.abs(decoded.samples.length - expected.length)).toBeLessThanOrEqual(0);
+  expect(correlation(decoded.samples, expected)).toBeGreaterThan(minCorrelation);
+}
+
+describe('input formats', () => {
+  it('WAV (sox, 16-bit stereo → mono average)', () => {
+    expect(source.format).toBe('wav');
+    expect(source.channels).toBe(2);
+    expect(source.samples).toHaveLength(88200);
+  });
+
+  it('FLAC (flac --best, stereo decorrelation): bit-exact', async () => {
+    const path = join(dir, 'a.flac');
+    run('flac', ['-s', '-f', '--best', '-o', path, stereo]);
+    const audio = await decodeAudioFile(path);
+    expect(audio).toMatchObject({ format: 'flac', sampleRate: 44100, channels: 2 });
+    expect(audio.samples).toEqual(source.samples);
+  });
+
+  it('FLAC at 24 bits, 6 channels and every compression level: bit-exact', async () => {
+    const wav = join(dir, 'six.wav');
+    run('sox', ['-n', '-r', '48000', '-c', '6', '-b', '24', wav, 'synth', '0.3', 'sine', '300', 'sine', '500', 'sine', '700', 'sine', '900', 'pinknoise', 'sine', '80']);
+    const expected = await decodeAudioFile(wav);
+    for (const level of ['-0', '-5', '-8']) {
+      const path = join(dir, `six${level}.flac`);
+      run('flac', ['-s', '-f', level, '-o', path, wav]);
+      expect((await decodeAudioFile(path)).samples).toEqual(expected.samples);
+    }
+  });
+
+  it('MP3 (ffmpeg/LAME): gapless length and the source waveform', async () => {
+    const path = join(dir, 'a.mp3');
+    ffmpeg(['-i', stereo, '-c:a', 'libmp3lame', '-b:a', '192k', path]);
+    const audio = await decodeAudioFile(path);
+    expect(audio).toMatchObject({ format: 'mp3', sampleRate: 44100, channels: 2 });
+    expectLike(audio, source.samples, 0.99);
+  });
+
+  it('Ogg Vorbis (oggenc): exact length and the source waveform', async () => {
+    const path = join(dir, 'a.ogg');
+    run('oggenc', ['-Q', '-q', '6', '-o', path, stereo]);
+    const audio = await decodeAudioFile(path);
+    expect(audio).toMatchObject({ format: 'ogg-vorbis', sampleRate: 44100, channels: 2 });
+    expectLike(audio, source.samples, 0.99);
+  });
+
+  it('Ogg Opus (opusenc): 48 kHz, pre-skip and end trimming applied', async () => {
+    const path = join(dir, 'a.opus');
+    run('opusenc', ['--quiet', '--bitrate', '128', stereo, path]);
+    const audio = await decodeAudioFile(path);
+    expect(audio).toMatchObject({ format: 'ogg-opus', sampleRate: 48000, channels: 2 });
+    expectLike(audio, resample(source.samples, 44100, 48000), 0.98);
+  });
+
+  it('WebM Opus (ffmpeg, as MediaRecorder writes it: live, unknown-size clusters)', async () => {
+    for (const live of ['0', '1']) {
+      const path = join(dir, `a${live}.webm`);
+      ffmpeg(['-i', stereo, '-c:a', 'libopus', '-b:a', '128k', '-live', live, '-f', 'webm', path]);
+      const audio = await decodeAudioFile(path);
+      expect(audio).toMatchObject({ format: 'webm-opus', sampleRate: 48000, channels: 2 });
+      expectLike(audio, resample(source.samples, 44100, 48000), 0.98);
+    }
+  });
+
+  it('WebM Opus with clusters of unknown size (Chrome’s MediaRecorder)', async () => {
+    const path = join(dir, 'live.webm');
+    ffmpeg(['-i', stereo, '-c:a', 'libopus', '-live', '1', '-f', 'webm', path]);
+    const bytes = readFileSync(path);
+    // Rewrite every Cluster's size as "unknown" (0x01FFFFFFFFFFFFFF); nothing in a live file points at offsets.
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let at = bytes.indexOf(clusterId); at >= 0; at = bytes.indexOf(clusterId, at + 4)) {
+      const first = bytes[at + 4]!;
+      const sizeLength = Math.clz32(first) - 23;
+      parts.push(bytes.subarray(from, at + 4), Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+      from = at + 4 + sizeLength;
+    }
+    parts.push(bytes.subarray(from));
+    expect(parts.length).toBeGreaterThan(2);
+    writeFileSync(path, Buffer.concat(parts));
+    const audio = await decodeAudioFile(path);
+    expectLike(audio, resample(source.samples, 44100, 48000), 0.98);
+  });
+
+  it('WebM Opus, mono at 16 kHz input', async () => {
+    const path = join(dir, 'mono.webm');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1:sample_rate=16000', '-c:a', 'libopus', path]);
+    const audio = await decodeAudioFile(path);
+    expect(audio).toMatchObject({ format: 'webm-opus', sampleRate: 48000, channels: 1 });
+    expect(audio.samples).toHaveLength(48000);
+  });
+});

@@ -5,17 +5,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorPlan, type EmulatorPlan } from '../main/emulator/plan';
 import { emulatorDifferences, type AuthFlow } from '../shared/config';
 import { synthesize } from './lib/synth';
+import type { Json } from './check/json';
 
 type StackPlan = Omit<EmulatorPlan, 'bucket'> & { bucket: Omit<EmulatorPlan['bucket'], 'lifecycle' | 'name'> & { name: unknown; hasLifecycle: boolean } };
 
-let json: any;
+let json: Json;
 let stack: StackPlan;
 let plan: EmulatorPlan;
 
-function ofType(type: string): [string, any][] {
-  return Object.entries<any>(json.Resources).filter(([, r]) => r.Type === type);
+function ofType(type: string): [string, Json][] {
+  return Object.entries<Json>(json.Resources).filter(([, r]) => r.Type === type);
 }
-function single(type: string): any {
+function single(type: string): Json {
   const all = ofType(type);
   expect(all, type).toHaveLength(1);
   return all[0]![1];
@@ -66,8 +67,8 @@ function planFromTemplate(): StackPlan {
     userPool: {
       name: pool.UserPoolName,
       customAttributes: (pool.Schema ?? [])
-        .filter((a: any) => !standardAttrs.has(a.Name))
-        .map((a: any) => ({ name: a.Name, mutable: a.Mutable === true })),
+        .filter((a: Json) => !standardAttrs.has(a.Name))
+        .map((a: Json) => ({ name: a.Name, mutable: a.Mutable === true })),
       passwordPolicy: {
         minimumLength: pw.MinimumLength,
         requireLowercase: pw.RequireLowercase,

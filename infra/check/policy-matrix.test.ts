@@ -2,21 +2,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../lib/synth';
 import { runPolicyMatrix, type MatrixReport } from './policy-matrix';
+import type { Json } from './json';
 
-let json: any;
+let json: Json;
 let report: MatrixReport;
 beforeAll(async () => {
   json = synthesize().json;
   report = await runPolicyMatrix(json);
 });
 
-const mutate = (fn: (t: any) => void): any => {
+const mutate = (fn: (t: Json) => void): Json => {
   const copy = structuredClone(json);
   fn(copy);
   return copy;
 };
 const failedNames = (r: MatrixReport): string[] => r.results.filter((x) => !x.ok).map((x) => x.name);
-const statementsOf = (t: any, type: string, idPrefix: string, prop: string): any[] => {
+const statementsOf = (t: Json, type: string, idPrefix: string, prop: string): Json[] => {
   const id = Object.keys(t.Resources).find((k) => t.Resources[k].Type === type && k.startsWith(idPrefix))!;
   return t.Resources[id].Properties[prop].Statement;
 };
@@ -34,7 +35,7 @@ describe('policy matrix (iam-simulate runSimulation)', () => {
   it('catches a bucket policy that stops pinning the storage key', async () => {
     const t = mutate((x) => {
       const stmts = statementsOf(x, 'AWS::S3::BucketPolicy', 'DataBucketPolicy', 'PolicyDocument');
-      stmts.splice(stmts.findIndex((s: any) => s.Sid === 'DenyUploadsNamingAnotherKey'), 1);
+      stmts.splice(stmts.findIndex((s: Json) => s.Sid === 'DenyUploadsNamingAnotherKey'), 1);
     });
     expect(failedNames(await runPolicyMatrix(t))).toEqual(['contractor A upload naming another KMS key is denied']);
   });
@@ -51,11 +52,11 @@ describe('policy matrix (iam-simulate runSimulation)', () => {
   it('catches an envelope key policy that lets the pipeline decrypt raw', async () => {
     const t = mutate((x) => {
       const stmts = statementsOf(x, 'AWS::KMS::Key', 'KeysEnvelopeKey', 'KeyPolicy');
-      stmts.splice(stmts.findIndex((s: any) => s.Sid === 'DenyPipelineReaderDecryptOfOtherKinds'), 1);
-      const allow = stmts.find((s: any) => s.Sid === 'PipelineReaderDecryptFeaturesAndManifestsOnly');
+      stmts.splice(stmts.findIndex((s: Json) => s.Sid === 'DenyPipelineReaderDecryptOfOtherKinds'), 1);
+      const allow = stmts.find((s: Json) => s.Sid === 'PipelineReaderDecryptFeaturesAndManifestsOnly');
       allow.Condition.StringEquals['kms:EncryptionContext:kind'].push('raw');
       const pid = Object.keys(x.Resources).find((k) => k.startsWith('RolesPipelineReaderPolicy'))!;
-      const p = x.Resources[pid].Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'EnvelopeDecryptFeaturesAndManifests');
+      const p = x.Resources[pid].Properties.PolicyDocument.Statement.find((s: Json) => s.Sid === 'EnvelopeDecryptFeaturesAndManifests');
       p.Condition.StringEquals['kms:EncryptionContext:kind'].push('raw');
     });
     // The kind-less case now falls to an implicit instead of an explicit deny: also flagged.

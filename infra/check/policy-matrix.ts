@@ -11,8 +11,8 @@
 import { runSimulation, getDenialReasons } from '@cloud-copilot/iam-simulate';
 import { voiceVaultConfig as c } from '../../shared/config';
 import { logicalId, resolveTemplate, SIM_ENV } from './resolve';
+import type { Json } from './json';
 
-type Json = any;
 type Expect = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied' | 'Denied';
 type Who = 'contractorA' | 'contractorNoTags' | 'admin' | 'pipeline' | 'anonymous';
 type Target = 'bucket' | 'envelopeKey' | 'storageKey' | 'userPool' | 'alarms';

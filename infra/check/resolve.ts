@@ -1,8 +1,8 @@
 // Resolve a synthesized CloudFormation template's intrinsics to concrete values for one fictional
 // account, so the IAM policy evaluator sees real ARNs. Only the intrinsics this stack uses.
+import type { Json } from './json';
 export const SIM_ENV = { account: '111122223333', region: 'eu-central-1', partition: 'aws' } as const;
 
-type Json = any;
 
 export interface Resolved {
   /** Resource logical id → physical values. */

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { voiceVaultConfig as c } from '../../shared/config';
 import { logicalId, resolveTemplate, SIM_ENV } from './resolve';
+import type { Json } from './json';
 
-type Json = any;
 
 export interface StructuralCheck {
   name: string;

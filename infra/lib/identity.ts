@@ -1,7 +1,7 @@
 // Cognito: the user pool contractors and admins sign in to (SRP, admin-created accounts only),
 // the identity pool that trades ID tokens for scoped credentials with principal tags, and the
 // token-based role mapping (group admins → admin role, everyone else → contractor role).
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, type CfnCondition } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -10,7 +10,7 @@ import { voiceVaultConfig as c } from '../../shared/config';
 export interface IdentityProps {
   /** OFF | OPTIONAL | ON (parameter). */
   mfaConfiguration: string;
-  mfaOff: import('aws-cdk-lib').CfnCondition;
+  mfaOff: CfnCondition;
 }
 
 export class Identity extends Construct {

@@ -40,7 +40,7 @@ export function runNag(scope: IConstruct): NagFinding[] {
  * reported by `npm run infra:check`, not here, so a deploy is never blocked by a warning).
  */
 export class NagErrorsPlugin implements IPolicyValidationPlugin {
-  readonly name = 'cdk-nag (AwsSolutions, NIST 800-53 r5, HIPAA Security): errors';
+  readonly name = 'cdk-nag-errors';
   constructor(private readonly scope: IConstruct) {}
   validate(_context: IPolicyValidationContext): PolicyValidationPluginReport {
     const violations = [];

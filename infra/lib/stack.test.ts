@@ -6,22 +6,23 @@ import { filterPatterns } from './alarms';
 import { KEY_ADMIN_ACTIONS } from './keys';
 import { OUTPUTS } from './stack';
 import { synthesize } from './synth';
+import type { Json } from '../check/json';
 
 let template: Template;
-let json: Record<string, any>;
-const resources = (type: string): [string, any][] => Object.entries<any>(json.Resources).filter(([, r]) => r.Type === type);
-const one = (type: string, idPrefix: string): any => {
+let json: Record<string, Json>;
+const resources = (type: string): [string, Json][] => Object.entries<Json>(json.Resources).filter(([, r]) => r.Type === type);
+const one = (type: string, idPrefix: string): Json => {
   const found = resources(type).filter(([id]) => id.startsWith(idPrefix));
   expect(found, `${type} ${idPrefix}`).toHaveLength(1);
   return found[0]![1];
 };
-const statements = (doc: any): any[] => [doc.Statement].flat();
-const bySid = (doc: any, sid: string): any => {
+const statements = (doc: Json): Json[] => [doc.Statement].flat();
+const bySid = (doc: Json, sid: string): Json => {
   const s = statements(doc).find((x) => x.Sid === sid);
   expect(s, sid).toBeDefined();
   return s;
 };
-const joined = (v: any): string => JSON.stringify(v);
+const joined = (v: Json): string => JSON.stringify(v);
 
 beforeAll(() => {
   ({ template, json } = synthesize());
@@ -31,7 +32,7 @@ describe('synthesis', () => {
   it('is offline and self-contained: no bootstrap-version rule, no assets, no custom resources, no Lambda', () => {
     expect(json.Rules?.CheckBootstrapVersion).toBeUndefined();
     expect(json.Parameters?.BootstrapVersion).toBeUndefined();
-    const types = new Set(Object.values<any>(json.Resources).map((r) => r.Type));
+    const types = new Set(Object.values<Json>(json.Resources).map((r) => r.Type));
     expect([...types].filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource' || t.startsWith('AWS::Lambda::'))).toEqual([]);
   });
 });
@@ -107,8 +108,8 @@ describe('keys', () => {
 });
 
 describe('data bucket', () => {
-  let bucket: any;
-  let policy: any;
+  let bucket: Json;
+  let policy: Json;
   beforeAll(() => {
     bucket = one('AWS::S3::Bucket', 'DataBucket');
     policy = one('AWS::S3::BucketPolicy', 'DataBucketPolicy').Properties.PolicyDocument;
@@ -211,7 +212,7 @@ describe('alarms', () => {
     expect(topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0]).toMatch(/^KeysStorageKey/);
     const tp = one('AWS::SNS::TopicPolicy', 'AlarmsTopic').Properties.PolicyDocument;
     expect(statements(tp).some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
-    const [[, sub]] = resources('AWS::SNS::Subscription') as [[string, any]];
+    const [[, sub]] = resources('AWS::SNS::Subscription') as [[string, Json]];
     expect(sub.Condition).toBeDefined();
     expect(sub.Properties.Endpoint).toEqual({ Ref: 'AlarmEmail' });
     expect(json.Parameters.AlarmEmail.Default).toBe('');
@@ -314,8 +315,8 @@ describe('cognito', () => {
 });
 
 describe('roles', () => {
-  const managed = (prefix: string): any => one('AWS::IAM::ManagedPolicy', prefix).Properties.PolicyDocument;
-  const role = (name: string): any => resources('AWS::IAM::Role').map(([, r]) => r).find((r) => r.Properties.RoleName === name);
+  const managed = (prefix: string): Json => one('AWS::IAM::ManagedPolicy', prefix).Properties.PolicyDocument;
+  const role = (name: string): Json => resources('AWS::IAM::Role').map(([, r]) => r).find((r) => r.Properties.RoleName === name);
 
   it('are named from the config; contractor and admin trust this identity pool, authenticated, with TagSession', () => {
     for (const name of Object.values(c.roles)) expect(role(name), name).toBeDefined();

@@ -2,7 +2,8 @@
 // Everything is built from the shared config (shared/config.ts), like the emulator provisioning.
 import { CfnCondition, CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
-import { Construct } from 'constructs';
+import type { CfnIdentityPool } from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
 import { voiceVaultConfig as c } from '../../shared/config';
 import { SecurityAlarms } from './alarms';
 import { Audit } from './audit';
@@ -129,7 +130,7 @@ export class VoiceVaultStack extends Stack {
     this.nagAcknowledgements = props?.skipNagAcknowledgements ? [] : applyNagAcknowledgements(this);
   }
 
-  get identityPool(): import('aws-cdk-lib/aws-cognito').CfnIdentityPool {
+  get identityPool(): CfnIdentityPool {
     return this.identity.identityPool;
   }
 }

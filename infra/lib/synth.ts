@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { voiceVaultConfig } from '../../shared/config';
 import { VoiceVaultStack } from './stack';
+import type { Json } from '../check/json';
 
 export interface Synthesized {
   stack: VoiceVaultStack;
   template: Template;
-  json: Record<string, any>;
+  json: Record<string, Json>;
 }
 
 export function synthesize(opts: { env?: { account?: string; region?: string }; skipNagAcknowledgements?: boolean } = {}): Synthesized {

@@ -37,6 +37,27 @@ describe('synthesis', () => {
   });
 });
 
+describe('retained resources (disaster recovery)', () => {
+  it('keeps exactly the keys, buckets, trail log group and user pool, under stable logical ids (infra/README.md maps them for cdk import)', () => {
+    const retained = Object.entries<Json>(json.Resources)
+      .filter(([, r]) => r.DeletionPolicy === 'Retain')
+      .map(([id, r]) => `${id} ${r.Type}`)
+      .sort();
+    expect(retained).toEqual(
+      [
+        'KeysEnvelopeKeyD53F6CFB AWS::KMS::Key',
+        'KeysStorageKeyF64F97A3 AWS::KMS::Key',
+        'AuditAccessLogsBucketA80EF8DF AWS::S3::Bucket',
+        'AuditTrailBucket1FC98696 AWS::S3::Bucket',
+        'AuditTrailLogGroup6D314449 AWS::Logs::LogGroup',
+        'DataBucketE6B0FAA8 AWS::S3::Bucket',
+        'IdentityUserPool96FE3B9B AWS::Cognito::UserPool',
+      ].sort(),
+    );
+    for (const [, r] of Object.entries<Json>(json.Resources).filter(([, r]) => r.DeletionPolicy === 'Retain')) expect(r.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
 describe('keys', () => {
   it('creates exactly the envelope and storage keys, rotated, retained, with the configured aliases', () => {
     template.resourceCountIs('AWS::KMS::Key', 2);

@@ -11,7 +11,7 @@ export interface DecodedAudio extends AudioStreamInfo {
   samples: Float32Array;
 }
 
-async function openContainer(source: ByteSource): Promise<AudioStream> {
+async function openContainer(source: ByteSource, limits: DecodeLimits): Promise<AudioStream> {
   if (source.size === 0) throw new VoiceVaultError('EmptyFile', 'the file is empty');
   const container = sniffContainer(await source.read(0, 64));
   switch (container) {
@@ -20,7 +20,7 @@ async function openContainer(source: ByteSource): Promise<AudioStream> {
     case 'flac':
       return (await import('./flac-stream')).openFlacStream(source);
     case 'mp3':
-      return (await import('./mp3-stream')).openMp3Stream(source);
+      return (await import('./mp3-stream')).openMp3Stream(source, limits.decoderStallMs ?? 10_000);
     case 'ogg':
       return (await import('./ogg-stream')).openOggStream(source);
     case 'matroska':
@@ -70,7 +70,7 @@ function guarded(stream: AudioStream, limits: DecodeLimits): AudioStream {
 /** Opens a decoder over `source`; the stream owns the source and closes it. */
 export async function openAudioStream(source: ByteSource, limits: DecodeLimits = defaultDecodeLimits): Promise<AudioStream> {
   try {
-    return guarded(await openContainer(source), limits);
+    return guarded(await openContainer(source, limits), limits);
   } catch (error) {
     await source.close().catch(() => undefined);
     throw asDecodeError(error);

@@ -1,6 +1,8 @@
 // Analytic properties of the feature DSP.
 import { describe, expect, it } from 'vitest';
+import { ComplexFft } from './complex-fft';
 import { orthonormalDctMatrix } from './dct';
+import { RealPowerSpectrum } from './real-fft';
 import { hzToMel, melFilterbank, melFilterbankDense, melToHz } from './mel-filterbank';
 import { MelSpectrogramExtractor, computeMelFeatures } from './mel-spectrogram';
 import { featurePresetParameters } from './presets';
@@ -33,6 +35,56 @@ describe('DCT-II (orthonormal)', () => {
       let sum = 0;
       for (let i = 0; i < n; i++) sum += d[k * n + i]! * 3;
       expect(sum).toBeCloseTo(k === 0 ? 3 * Math.sqrt(n) : 0, 10);
+    }
+  });
+});
+
+function naiveDft(re: ArrayLike<number>, im: ArrayLike<number>): { re: Float64Array; im: Float64Array } {
+  const n = re.length;
+  const out = { re: new Float64Array(n), im: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    for (let t = 0; t < n; t++) {
+      const angle = (-2 * Math.PI * k * t) / n;
+      out.re[k] = out.re[k]! + re[t]! * Math.cos(angle) - im[t]! * Math.sin(angle);
+      out.im[k] = out.im[k]! + re[t]! * Math.sin(angle) + im[t]! * Math.cos(angle);
+    }
+  }
+  return out;
+}
+
+describe('FFT', () => {
+  it('the complex FFT equals the DFT for every power-of-two size up to 1024', () => {
+    for (let n = 2; n <= 1024; n *= 2) {
+      const xr = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 1.3));
+      const xi = Float64Array.from({ length: n }, (_, i) => Math.cos(i * i * 0.7));
+      const fft = new ComplexFft(n);
+      const re = new Float64Array(n);
+      const im = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        re[fft.bitReversed[i]!] = xr[i]!;
+        im[fft.bitReversed[i]!] = xi[i]!;
+      }
+      fft.transform(re, im);
+      const expected = naiveDft(xr, xi);
+      for (let k = 0; k < n; k++) {
+        expect(Math.abs(re[k]! - expected.re[k]!)).toBeLessThan(1e-9);
+        expect(Math.abs(im[k]! - expected.im[k]!)).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it('the real power spectrum equals |DFT|² of the windowed frame', () => {
+    for (const n of [4, 8, 64, 512]) {
+      const samples = Float64Array.from({ length: n + 10 }, (_, i) => Math.sin(i * 0.9) + 0.3 * Math.cos(i * i));
+      const window = paddedPeriodicHann(Math.round(n * 0.75), n);
+      const power = new Float64Array(n / 2 + 1);
+      new RealPowerSpectrum(n).compute(samples, 5, window, power);
+      const frame = Float64Array.from({ length: n }, (_, i) => samples[5 + i]! * window[i]!);
+      const expected = naiveDft(frame, new Float64Array(n));
+      for (let k = 0; k <= n / 2; k++) {
+        const p = expected.re[k]! ** 2 + expected.im[k]! ** 2;
+        expect(Math.abs(power[k]! - p)).toBeLessThan(1e-9 * Math.max(1, p));
+      }
     }
   });
 });

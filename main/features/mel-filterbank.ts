@@ -75,3 +75,52 @@ export function melFilterbank(spec: MelFilterbankSpec): MelBand[] {
     return { firstBin: first, weights: row.slice(first, last + 1) };
   });
 }
+
+/**
+ * The filter bank by FFT bin: Slaney triangles overlap only with their neighbours, so bin k feeds band
+ * `lowerBand[k]` with `lowerWeight[k]` and band `lowerBand[k] + 1` with `upperWeight[k]` (either weight may
+ * be 0, and lowerBand may be −1 or nMels − 1). Applying the bank is then one branch-free pass over the bins.
+ */
+export interface MelFilterbankByBin {
+  nMels: number;
+  lowerBand: Int32Array;
+  lowerWeight: Float64Array;
+  upperWeight: Float64Array;
+}
+
+export function melFilterbankByBin(spec: MelFilterbankSpec): MelFilterbankByBin {
+  const dense = melFilterbankDense(spec);
+  const nBins = Math.floor(spec.nFft / 2) + 1;
+  const lowerBand = new Int32Array(nBins).fill(-1);
+  const lowerWeight = new Float64Array(nBins);
+  const upperWeight = new Float64Array(nBins);
+  for (let k = 0; k < nBins; k++) {
+    const feeding = dense.map((row, m) => [m, row[k]!] as const).filter(([, w]) => w > 0);
+    if (feeding.length > 2 || (feeding.length === 2 && feeding[1]![0] !== feeding[0]![0] + 1)) {
+      throw new Error(`mel bin ${k} feeds bands ${feeding.map(([m]) => m).join(', ')}; expected at most two neighbours`);
+    }
+    const [first, second] = feeding;
+    if (!first) continue;
+    if (second) {
+      lowerBand[k] = first[0];
+      lowerWeight[k] = first[1];
+      upperWeight[k] = second[1];
+    } else if (first[0] + 1 === spec.nMels || isUpperHalf(dense, first[0], k)) {
+      // Only the band's falling edge: it is the "lower" band of this bin.
+      lowerBand[k] = first[0];
+      lowerWeight[k] = first[1];
+    } else {
+      lowerBand[k] = first[0] - 1;
+      upperWeight[k] = first[1];
+    }
+  }
+  return { nMels: spec.nMels, lowerBand, lowerWeight, upperWeight };
+}
+
+/** Whether bin k lies past the peak of band m (so band m + 1 would be its upper neighbour). */
+function isUpperHalf(dense: Float64Array[], m: number, k: number): boolean {
+  const row = dense[m]!;
+  let peak = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[peak]!) peak = i;
+  return k > peak;
+}

@@ -1,10 +1,10 @@
 // Streaming log-mel and MFCC extraction, equal to librosa.feature.melspectrogram → power_to_db(top_db=80)
 // → mfcc(dct_type=2, norm='ortho') with centred zero padding. Samples arrive in chunks of any size, so a long
 // file never needs to be held whole; frames are computed in float64 and stored as float32.
-import FFT from 'fft.js';
 import { orthonormalDctMatrix } from './dct';
-import { melFilterbank, type MelBand } from './mel-filterbank';
+import { melFilterbankByBin, type MelFilterbankByBin } from './mel-filterbank';
 import { presetFMax, type FeatureParameters } from './presets';
+import { RealPowerSpectrum } from './real-fft';
 import { paddedPeriodicHann } from './window';
 
 /** Frame-major features: value of frame t, coefficient c at [t * width + c]. */
@@ -54,14 +54,10 @@ export interface MelSpectrogramOptions {
 export class MelSpectrogramExtractor {
   readonly sampleRate: number;
   private readonly params: FeatureParameters;
-  private readonly fft: FFT;
+  private readonly fft: RealPowerSpectrum;
   private readonly window: Float64Array;
-  /** Only the window's non-zero span needs multiplying; the rest of the frame stays zero. */
-  private readonly windowStart: number;
-  private readonly windowEnd: number;
-  private readonly bands: MelBand[];
-  private readonly frame: Float64Array;
-  private readonly spectrum: Float64Array;
+  private readonly bank: MelFilterbankByBin;
+  private readonly mel: Float64Array;
   private readonly power: Float64Array;
   /** Pending samples; index 0 is absolute padded-signal position `bufferStart`. */
   private buffer: Float64Array;
@@ -82,13 +78,11 @@ export class MelSpectrogramExtractor {
     this.params = params;
     this.sampleRate = sampleRate;
     const { nFft, winLength, nMels } = params;
-    this.fft = new FFT(nFft);
+    this.fft = new RealPowerSpectrum(nFft);
     this.window = paddedPeriodicHann(winLength, nFft);
-    this.windowStart = Math.floor((nFft - winLength) / 2);
-    this.windowEnd = this.windowStart + winLength;
-    this.bands = melFilterbank({ sampleRate, nFft, nMels, fMin: params.fMin, fMax: presetFMax(params, sampleRate) });
-    this.frame = new Float64Array(nFft);
-    this.spectrum = new Float64Array(2 * nFft);
+    this.bank = melFilterbankByBin({ sampleRate, nFft, nMels, fMin: params.fMin, fMax: presetFMax(params, sampleRate) });
+    // Slot 0 and slot nMels + 1 absorb the zero-weight contributions of bins at the edges.
+    this.mel = new Float64Array(nMels + 2);
     this.power = new Float64Array(nFft / 2 + 1);
     this.buffer = new Float64Array(nFft * 4);
     // Centred framing: the signal is preceded by n_fft/2 zeros.
@@ -121,17 +115,32 @@ export class MelSpectrogramExtractor {
       throw new Error(`internal framing error: ${melPower.length / nMels} frames, expected ${nFrames}`);
     }
     const floor = this.maxDb - topDb;
-    for (let i = 0; i < logMelDb.length; i++) if (logMelDb[i]! < floor) logMelDb[i] = floor;
-
     const dct = orthonormalDctMatrix(nMels, nMfcc);
     const mfcc = new Float32Array(nFrames * nMfcc);
+    const row = new Float64Array(nMels);
     for (let t = 0; t < nFrames; t++) {
       const rowOffset = t * nMels;
+      for (let m = 0; m < nMels; m++) {
+        const value = logMelDb[rowOffset + m]!;
+        row[m] = value < floor ? floor : value;
+        logMelDb[rowOffset + m] = row[m]!;
+      }
       for (let k = 0; k < nMfcc; k++) {
-        let sum = 0;
-        const dctOffset = k * nMels;
-        for (let m = 0; m < nMels; m++) sum += dct[dctOffset + m]! * logMelDb[rowOffset + m]!;
-        mfcc[t * nMfcc + k] = sum;
+        // Four partial sums break the dependency chain of one long accumulation.
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        const d = k * nMels;
+        let m = 0;
+        for (; m + 3 < nMels; m += 4) {
+          s0 += dct[d + m]! * row[m]!;
+          s1 += dct[d + m + 1]! * row[m + 1]!;
+          s2 += dct[d + m + 2]! * row[m + 2]!;
+          s3 += dct[d + m + 3]! * row[m + 3]!;
+        }
+        for (; m < nMels; m++) s0 += dct[d + m]! * row[m]!;
+        mfcc[t * nMfcc + k] = s0 + s1 + s2 + s3;
       }
     }
     return { sampleRate: this.sampleRate, nFrames, nMels, nMfcc, melPower, logMelDb, mfcc };
@@ -151,36 +160,41 @@ export class MelSpectrogramExtractor {
       this.buffer = grown;
     }
     const buffer = this.buffer;
-    let at = this.bufferLength;
-    for (let i = 0; i < samples.length; i++) buffer[at++] = samples[i]!;
-    this.bufferLength = at;
+    if (ArrayBuffer.isView(samples)) {
+      // Typed arrays convert natively (float32 → float64) in one call.
+      buffer.set(samples as unknown as ArrayLike<number>, this.bufferLength);
+    } else {
+      for (let i = 0, at = this.bufferLength; i < samples.length; i++) buffer[at++] = samples[i]!;
+    }
+    this.bufferLength += samples.length;
   }
 
   private drainFrames(): void {
     const { nFft, hopLength, nMels, amin } = this.params;
-    const { frame, window, spectrum, power, bands, buffer, windowStart, windowEnd } = this;
-    const nBins = nFft / 2 + 1;
+    const { window, power, buffer, mel } = this;
+    const { lowerBand, lowerWeight, upperWeight } = this.bank;
+    const nBins = power.length;
+    const dbPerLn = 10 / Math.LN10;
+    const lnAmin = Math.log(amin);
     while (this.nextFrameOffset + nFft <= this.bufferLength) {
       const start = this.nextFrameOffset;
-      for (let i = windowStart; i < windowEnd; i++) frame[i] = buffer[start + i]! * window[i]!;
-      this.fft.realTransform(spectrum, frame);
-      for (let k = 0; k < nBins; k++) {
-        const re = spectrum[2 * k]!;
-        const im = spectrum[2 * k + 1]!;
-        power[k] = re * re + im * im;
-      }
+      this.fft.compute(buffer, start, window, power);
       if (this.onFrame) this.onFrame(buffer.subarray(start, start + nFft), power);
       const melOut = this.melPower.reserve(nMels);
       const dbOut = this.dbUnclipped.reserve(nMels);
       const at = this.melPower.length;
+      mel.fill(0);
+      for (let k = 0; k < nBins; k++) {
+        const p = power[k]!;
+        const slot = lowerBand[k]! + 1;
+        mel[slot] = mel[slot]! + lowerWeight[k]! * p;
+        mel[slot + 1] = mel[slot + 1]! + upperWeight[k]! * p;
+      }
       for (let m = 0; m < nMels; m++) {
-        const band = bands[m]!;
-        const weights = band.weights;
-        let sum = 0;
-        for (let j = 0, k = band.firstBin; j < weights.length; j++, k++) sum += weights[j]! * power[k]!;
+        const sum = mel[m + 1]!;
         melOut[at + m] = sum;
-        // ref = 1.0, so no offset.
-        const db = 10 * Math.log10(sum > amin ? sum : amin);
+        // 10·log10(max(S, amin)) with ref = 1.0 (so no offset), via the natural log.
+        const db = sum > amin ? dbPerLn * Math.log(sum) : dbPerLn * lnAmin;
         dbOut[at + m] = db;
         if (db > this.maxDb) this.maxDb = db;
       }

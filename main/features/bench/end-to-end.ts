@@ -1,0 +1,18 @@
+// Child process of the benchmark: decode → quality → resample → features for one file, then report wall
+// time and this process's peak RSS (measured here so the parent's memory does not count).
+import { extractFeaturesFromFile } from '../extract';
+import type { FeaturePreset } from '../../../shared/partition';
+
+const [path, preset] = process.argv.slice(2);
+if (!path || !preset) throw new Error('usage: end-to-end.ts <audio-file> <preset>');
+const started = performance.now();
+const result = await extractFeaturesFromFile(path, preset as FeaturePreset);
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(
+  `${JSON.stringify({
+    seconds,
+    audio_seconds: result.quality.durationSeconds,
+    n_frames: result.features.nFrames,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);

@@ -171,9 +171,20 @@ export class Resampler {
         coefficients = scratch!;
         offset = 0;
       }
-      let acc = 0;
-      for (let k = 0; k < taps; k++) acc += buffer[base + k]! * coefficients[offset + k]!;
-      out[i] = acc;
+      // Four partial sums break the dependency chain of one long accumulation (taps is even).
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let k = 0;
+      for (; k + 3 < taps; k += 4) {
+        a0 += buffer[base + k]! * coefficients[offset + k]!;
+        a1 += buffer[base + k + 1]! * coefficients[offset + k + 1]!;
+        a2 += buffer[base + k + 2]! * coefficients[offset + k + 2]!;
+        a3 += buffer[base + k + 3]! * coefficients[offset + k + 3]!;
+      }
+      for (; k < taps; k++) a0 += buffer[base + k]! * coefficients[offset + k]!;
+      out[i] = a0 + a1 + a2 + a3;
     }
     this.outputCount += count;
     // Keep only the inputs the next output still needs.

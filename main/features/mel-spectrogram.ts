@@ -2,7 +2,7 @@
 // → mfcc(dct_type=2, norm='ortho') with centred zero padding. Samples arrive in chunks of any size, so a long
 // file never needs to be held whole; frames are computed in float64 and stored as float32.
 import { orthonormalDctMatrix } from './dct';
-import { melFilterbankByBin, type MelFilterbankByBin } from './mel-filterbank';
+import { melFilterbank } from './mel-filterbank';
 import { presetFMax, type FeatureParameters } from './presets';
 import { RealPowerSpectrum } from './real-fft';
 import { paddedPeriodicHann } from './window';
@@ -56,8 +56,11 @@ export class MelSpectrogramExtractor {
   private readonly params: FeatureParameters;
   private readonly fft: RealPowerSpectrum;
   private readonly window: Float64Array;
-  private readonly bank: MelFilterbankByBin;
-  private readonly mel: Float64Array;
+  /** Band m has weights bandWeights[bandOffset[m] …] over bins bandFirstBin[m] … (bandLength[m] of them). */
+  private readonly bandFirstBin: Int32Array;
+  private readonly bandLength: Int32Array;
+  private readonly bandOffset: Int32Array;
+  private readonly bandWeights: Float64Array;
   private readonly power: Float64Array;
   /** Pending samples; index 0 is absolute padded-signal position `bufferStart`. */
   private buffer: Float64Array;
@@ -80,9 +83,16 @@ export class MelSpectrogramExtractor {
     const { nFft, winLength, nMels } = params;
     this.fft = new RealPowerSpectrum(nFft);
     this.window = paddedPeriodicHann(winLength, nFft);
-    this.bank = melFilterbankByBin({ sampleRate, nFft, nMels, fMin: params.fMin, fMax: presetFMax(params, sampleRate) });
-    // Slot 0 and slot nMels + 1 absorb the zero-weight contributions of bins at the edges.
-    this.mel = new Float64Array(nMels + 2);
+    const bands = melFilterbank({ sampleRate, nFft, nMels, fMin: params.fMin, fMax: presetFMax(params, sampleRate) });
+    this.bandFirstBin = Int32Array.from(bands, (b) => b.firstBin);
+    this.bandLength = Int32Array.from(bands, (b) => b.weights.length);
+    this.bandOffset = new Int32Array(nMels);
+    this.bandWeights = new Float64Array(bands.reduce((n, b) => n + b.weights.length, 0));
+    bands.reduce((offset, band, m) => {
+      this.bandOffset[m] = offset;
+      this.bandWeights.set(band.weights, offset);
+      return offset + band.weights.length;
+    }, 0);
     this.power = new Float64Array(nFft / 2 + 1);
     this.buffer = new Float64Array(nFft * 4);
     // Centred framing: the signal is preceded by n_fft/2 zeros.
@@ -96,8 +106,13 @@ export class MelSpectrogramExtractor {
   push(samples: ArrayLike<number>): void {
     if (this.finished) throw new Error('extractor already finished');
     this.samplesSeen += samples.length;
-    this.append(samples);
-    this.drainFrames();
+    // Taken in blocks, so the pending-sample buffer stays small (cache-sized) whatever the caller passes.
+    const block = 1 << 15;
+    for (let at = 0; at < samples.length; at += block) {
+      const end = Math.min(samples.length, at + block);
+      this.append(ArrayBuffer.isView(samples) ? (samples as unknown as Float32Array).subarray(at, end) : Array.prototype.slice.call(samples, at, end));
+      this.drainFrames();
+    }
   }
 
   /** Pads the end, computes the remaining frames and the clip-level dB clipping and MFCC. */
@@ -117,30 +132,37 @@ export class MelSpectrogramExtractor {
     const floor = this.maxDb - topDb;
     const dct = orthonormalDctMatrix(nMels, nMfcc);
     const mfcc = new Float32Array(nFrames * nMfcc);
-    const row = new Float64Array(nMels);
-    for (let t = 0; t < nFrames; t++) {
-      const rowOffset = t * nMels;
-      for (let m = 0; m < nMels; m++) {
-        const value = logMelDb[rowOffset + m]!;
-        row[m] = value < floor ? floor : value;
-        logMelDb[rowOffset + m] = row[m]!;
-      }
+    // Clip at the floor, then DCT four frames at a time so each coefficient is loaded once per four frames.
+    for (let i = 0; i < logMelDb.length; i++) if (logMelDb[i]! < floor) logMelDb[i] = floor;
+    let t = 0;
+    for (; t + 3 < nFrames; t += 4) {
+      const r0 = t * nMels;
+      const r1 = r0 + nMels;
+      const r2 = r1 + nMels;
+      const r3 = r2 + nMels;
       for (let k = 0; k < nMfcc; k++) {
-        // Four partial sums break the dependency chain of one long accumulation.
         let s0 = 0;
         let s1 = 0;
         let s2 = 0;
         let s3 = 0;
-        const d = k * nMels;
-        let m = 0;
-        for (; m + 3 < nMels; m += 4) {
-          s0 += dct[d + m]! * row[m]!;
-          s1 += dct[d + m + 1]! * row[m + 1]!;
-          s2 += dct[d + m + 2]! * row[m + 2]!;
-          s3 += dct[d + m + 3]! * row[m + 3]!;
+        for (let m = 0, d = k * nMels; m < nMels; m++, d++) {
+          const c = dct[d]!;
+          s0 += c * logMelDb[r0 + m]!;
+          s1 += c * logMelDb[r1 + m]!;
+          s2 += c * logMelDb[r2 + m]!;
+          s3 += c * logMelDb[r3 + m]!;
         }
-        for (; m < nMels; m++) s0 += dct[d + m]! * row[m]!;
-        mfcc[t * nMfcc + k] = s0 + s1 + s2 + s3;
+        mfcc[t * nMfcc + k] = s0;
+        mfcc[(t + 1) * nMfcc + k] = s1;
+        mfcc[(t + 2) * nMfcc + k] = s2;
+        mfcc[(t + 3) * nMfcc + k] = s3;
+      }
+    }
+    for (; t < nFrames; t++) {
+      for (let k = 0; k < nMfcc; k++) {
+        let sum = 0;
+        for (let m = 0, d = k * nMels; m < nMels; m++, d++) sum += dct[d]! * logMelDb[t * nMels + m]!;
+        mfcc[t * nMfcc + k] = sum;
       }
     }
     return { sampleRate: this.sampleRate, nFrames, nMels, nMfcc, melPower, logMelDb, mfcc };
@@ -171,9 +193,7 @@ export class MelSpectrogramExtractor {
 
   private drainFrames(): void {
     const { nFft, hopLength, nMels, amin } = this.params;
-    const { window, power, buffer, mel } = this;
-    const { lowerBand, lowerWeight, upperWeight } = this.bank;
-    const nBins = power.length;
+    const { window, power, buffer, bandFirstBin, bandLength, bandOffset, bandWeights } = this;
     const dbPerLn = 10 / Math.LN10;
     const lnAmin = Math.log(amin);
     while (this.nextFrameOffset + nFft <= this.bufferLength) {
@@ -183,15 +203,10 @@ export class MelSpectrogramExtractor {
       const melOut = this.melPower.reserve(nMels);
       const dbOut = this.dbUnclipped.reserve(nMels);
       const at = this.melPower.length;
-      mel.fill(0);
-      for (let k = 0; k < nBins; k++) {
-        const p = power[k]!;
-        const slot = lowerBand[k]! + 1;
-        mel[slot] = mel[slot]! + lowerWeight[k]! * p;
-        mel[slot + 1] = mel[slot + 1]! + upperWeight[k]! * p;
-      }
       for (let m = 0; m < nMels; m++) {
-        const sum = mel[m + 1]!;
+        // Each band is a short dot product over its own bins, accumulated in registers.
+        let sum = 0;
+        for (let j = 0, w = bandOffset[m]!, k = bandFirstBin[m]!, n = bandLength[m]!; j < n; j++) sum += bandWeights[w + j]! * power[k + j]!;
         melOut[at + m] = sum;
         // 10·log10(max(S, amin)) with ref = 1.0 (so no offset), via the natural log.
         const db = sum > amin ? dbPerLn * Math.log(sum) : dbPerLn * lnAmin;

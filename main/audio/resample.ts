@@ -161,6 +161,20 @@ export class Resampler {
       const q = Math.floor(position / up);
       const phase = position - q * up;
       const base = q - halfTaps + 1 - this.bufferStart;
+      if (up === 1 && table) {
+        // Integer decimation: one phase, symmetric about its centre tap, so pairs of inputs share a multiply.
+        const centre = base + halfTaps - 1;
+        let a0 = table[halfTaps - 1]! * buffer[centre]!;
+        let a1 = 0;
+        let j = 1;
+        for (; j + 1 < halfTaps; j += 2) {
+          a0 += table[halfTaps - 1 - j]! * (buffer[centre - j]! + buffer[centre + j]!);
+          a1 += table[halfTaps - 2 - j]! * (buffer[centre - j - 1]! + buffer[centre + j + 1]!);
+        }
+        for (; j < halfTaps; j++) a0 += table[halfTaps - 1 - j]! * (buffer[centre - j]! + buffer[centre + j]!);
+        out[i] = a0 + a1;
+        continue;
+      }
       let coefficients: Float64Array;
       let offset: number;
       if (table) {

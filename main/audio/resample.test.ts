@@ -59,7 +59,7 @@ describe('Resampler', () => {
   it('never mutates the caller’s buffer, and copies when the rates are equal', () => {
     const input = tone(1000, 48000, 0.1);
     const copy = input.slice();
-    const output = resample(input, 48000, 16000);
+    resample(input, 48000, 16000);
     expect(input).toEqual(copy);
     const same = resample(input, 48000, 48000);
     expect(same).toEqual(input);

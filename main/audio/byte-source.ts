@@ -57,3 +57,27 @@ export async function fileByteSource(path: string): Promise<ByteSource> {
     close: () => handle.close(),
   };
 }
+
+/**
+ * Serves small reads from a cached window of `windowBytes`, for parsers that walk many tiny elements
+ * (Matroska) and would otherwise make one system call per element. Closing it closes the source.
+ */
+export function readAheadByteSource(source: ByteSource, windowBytes = 1 << 20): ByteSource {
+  let windowStart = 0;
+  let window: Uint8Array = new Uint8Array(0);
+  return {
+    name: source.name,
+    size: source.size,
+    read: async (offset, length) => {
+      const start = Math.min(Math.max(0, offset), source.size);
+      const end = Math.min(source.size, start + Math.max(0, length));
+      if (end - start > windowBytes) return source.read(start, end - start);
+      if (start < windowStart || end > windowStart + window.length) {
+        windowStart = start;
+        window = await source.read(start, windowBytes);
+      }
+      return window.subarray(start - windowStart, end - windowStart);
+    },
+    close: () => source.close(),
+  };
+}

@@ -3,7 +3,7 @@
 // unknown size (live recordings) are entered like any other container.
 import { VoiceVaultError } from '../../shared/errors';
 import type { AudioStream } from './audio-stream';
-import type { ByteSource } from './byte-source';
+import { readAheadByteSource, type ByteSource } from './byte-source';
 import { OpusPacketDecoder, opusSampleRate, parseOpusHead, type OpusHead } from './opus-packets';
 
 const ids = {
@@ -213,7 +213,8 @@ async function* webmEvents(source: ByteSource): AsyncGenerator<WebmEvent> {
           if (track) track.info.codec = String.fromCharCode(...body).replace(/\0+$/, '');
           break;
         case ids.codecPrivate:
-          if (track) track.info.codecPrivate = body;
+          // Copied: `body` may view a read-ahead window that later reads replace.
+          if (track) track.info.codecPrivate = body.slice();
           break;
         default: {
           if (track) {
@@ -238,7 +239,8 @@ async function* webmEvents(source: ByteSource): AsyncGenerator<WebmEvent> {
   if (track) yield { kind: 'track', track: track.info };
 }
 
-export async function openWebmStream(source: ByteSource): Promise<AudioStream> {
+export async function openWebmStream(file: ByteSource): Promise<AudioStream> {
+  const source = readAheadByteSource(file);
   const events = webmEvents(source);
   let audioTrack: TrackInfo | undefined;
   const otherCodecs: string[] = [];

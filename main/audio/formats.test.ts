@@ -125,6 +125,14 @@ describe('input formats', () => {
     expectLike(audio, resample(source.samples, 44100, 48000), 0.98);
   });
 
+  it('WebM Opus longer than the 1 MB read-ahead window (90 s)', async () => {
+    const path = join(dir, 'long.webm');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=90:sample_rate=48000', '-c:a', 'libopus', '-b:a', '160k', path]);
+    expect(readFileSync(path).length).toBeGreaterThan(1 << 20);
+    const audio = await decodeAudioFile(path);
+    expect(audio.samples).toHaveLength(90 * 48000);
+  });
+
   it('WebM Opus, mono at 16 kHz input', async () => {
     const path = join(dir, 'mono.webm');
     ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1:sample_rate=16000', '-c:a', 'libopus', path]);

@@ -36,46 +36,24 @@ export class DataBucket extends Construct {
     // authorized as s3:PutObject and carry no SSE headers. Each Deny therefore requires the header
     // to be present (Null false): a bare StringNotEquals, or any …IfExists form, also matches
     // when the header is absent and would deny every multipart upload.
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyUploadsNamingNonKmsEncryption',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        conditions: {
-          Null: { 's3:x-amz-server-side-encryption': 'false' },
-          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-        },
-      }),
-    );
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyUploadsNamingAnotherKey',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        conditions: {
-          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': storageKey.keyArn },
-        },
-      }),
-    );
+    const denyUploads = (sid: string, conditions: Record<string, Record<string, string>>): void => {
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['s3:PutObject'], resources: [objects], conditions }),
+      );
+    };
+    denyUploads('DenyUploadsNamingNonKmsEncryption', {
+      Null: { 's3:x-amz-server-side-encryption': 'false' },
+      StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+    });
+    denyUploads('DenyUploadsNamingAnotherKey', {
+      Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+      StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': storageKey.keyArn },
+    });
     // `aws:kms` without a key id would silently pick the AWS managed key aws/s3.
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyUploadsWithSseKmsButNoKeyId',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        conditions: {
-          StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
-        },
-      }),
-    );
+    denyUploads('DenyUploadsWithSseKmsButNoKeyId', {
+      StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+      Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+    });
     // Defence in depth: no app role reads raw audio, whatever identity policies say later.
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({

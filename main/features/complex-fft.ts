@@ -6,10 +6,12 @@ export class ComplexFft {
   readonly size: number;
   /** bitReversed[n] is where input sample n belongs. */
   readonly bitReversed: Int32Array;
-  private readonly oddStage: boolean;
+  /** Whether a single radix-2 pass (pairs of adjacent samples, no twiddles) comes first. */
+  readonly oddStage: boolean;
   /** Per stage pair: interleaved [w1.re, w1.im, w2.re, w2.im] for j = 0 … h − 1. */
-  private readonly twiddles: Float64Array[];
-  private readonly halves: number[];
+  readonly twiddles: readonly Float64Array[];
+  /** Per stage pair: its h (the pair combines blocks of h into blocks of 4h). */
+  readonly halves: readonly number[];
 
   constructor(size: number) {
     if (size < 2 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of two (got ${size})`);
@@ -22,8 +24,8 @@ export class ComplexFft {
       this.bitReversed[n] = r;
     }
     this.oddStage = bits % 2 === 1;
-    this.twiddles = [];
-    this.halves = [];
+    const twiddles: Float64Array[] = [];
+    const halves: number[] = [];
     for (let h = this.oddStage ? 2 : 1; 4 * h <= size; h *= 4) {
       const table = new Float64Array(4 * h);
       for (let j = 0; j < h; j++) {
@@ -32,9 +34,11 @@ export class ComplexFft {
         table[4 * j + 2] = Math.cos((-2 * Math.PI * j) / (4 * h));
         table[4 * j + 3] = Math.sin((-2 * Math.PI * j) / (4 * h));
       }
-      this.twiddles.push(table);
-      this.halves.push(h);
+      twiddles.push(table);
+      halves.push(h);
     }
+    this.twiddles = twiddles;
+    this.halves = halves;
   }
 
   /** Forward DFT, X[k] = Σ x[n]·e^{−2πikn/N}, of bit-reversed input, in place. */

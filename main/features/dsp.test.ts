@@ -4,6 +4,7 @@ import { ComplexFft } from './complex-fft';
 import { orthonormalDctMatrix } from './dct';
 import { RealPowerSpectrum } from './real-fft';
 import { hzToMel, melFilterbank, melFilterbankDense, melToHz } from './mel-filterbank';
+import { createMelKernel } from './mel-kernel';
 import { MelSpectrogramExtractor, computeMelFeatures } from './mel-spectrogram';
 import { featurePresetParameters } from './presets';
 import { SummaryAccumulator } from './summary';
@@ -89,6 +90,53 @@ describe('FFT', () => {
   });
 });
 
+describe('two-frame mel kernel', () => {
+  it('runs as WebAssembly SIMD here', () => {
+    const spec = { nFft: 512, window: paddedPeriodicHann(400, 512), bands: melFilterbank({ sampleRate: 16000, nFft: 512, nMels: 40, fMin: 0, fMax: 8000 }) };
+    expect(createMelKernel(spec, 4096).simd).toBe(true);
+  });
+
+  it('gives bit for bit the power spectra and mel sums of the scalar code, in each lane, for every size', () => {
+    // Sizes with an even and an odd number of radix-2 stages in the half-size complex FFT, and the smallest.
+    for (const nFft of [4, 8, 16, 64, 512, 1024, 2048]) {
+      const spec = {
+        nFft,
+        window: paddedPeriodicHann(Math.round(nFft * 0.8), nFft),
+        bands: melFilterbank({ sampleRate: 16000, nFft, nMels: Math.min(40, nFft), fMin: 0, fMax: 8000 }),
+      };
+      const length = 3 * nFft + 17;
+      const fast = createMelKernel(spec, length);
+      const slow = createMelKernel(spec, length, { scalar: true });
+      expect(slow.simd).toBe(false);
+      for (const kernel of [fast, slow]) {
+        for (let i = 0; i < length; i++) kernel.samples[i] = Math.sin(i * 0.9) + 0.3 * Math.cos(i * i) + (i % 7) * 1e-3;
+      }
+      for (const [a, b] of [
+        [0, 5],
+        [17, 17],
+        [2 * nFft, 3],
+      ] as const) {
+        fast.run(a, b);
+        slow.run(a, b);
+        expect(Array.from(fast.power)).toEqual(Array.from(slow.power));
+        expect(Array.from(fast.mel)).toEqual(Array.from(slow.mel));
+        const power = new Float64Array(nFft / 2 + 1);
+        new RealPowerSpectrum(nFft).compute(slow.samples, b, spec.window, power);
+        expect(Array.from(fast.power.filter((_, i) => i % 2 === 1))).toEqual(Array.from(power));
+      }
+    }
+  });
+
+  it('keeps its samples when it grows', () => {
+    const spec = { nFft: 64, window: paddedPeriodicHann(64, 64), bands: melFilterbank({ sampleRate: 16000, nFft: 64, nMels: 8, fMin: 0, fMax: 8000 }) };
+    const kernel = createMelKernel(spec, 100);
+    kernel.samples.fill(0.25, 0, 100);
+    kernel.reserveSamples(1_000_000);
+    expect(kernel.samples.length).toBeGreaterThanOrEqual(1_000_000);
+    expect(Array.from(kernel.samples.subarray(0, 100)).every((v) => v === 0.25)).toBe(true);
+  });
+});
+
 describe('windows', () => {
   it('periodic Hann starts at 0 and peaks at N/2', () => {
     const w = periodicHann(400);
@@ -145,6 +193,22 @@ describe('mel spectrogram', () => {
     expect(chunked.nFrames).toBe(whole.nFrames);
     expect(Array.from(chunked.mfcc)).toEqual(Array.from(whole.mfcc));
     expect(Array.from(chunked.logMelDb)).toEqual(Array.from(whole.logMelDb));
+  });
+
+  it('gives the same features with the WebAssembly and the plain JavaScript kernel', () => {
+    for (const preset of ['speech16k', 'librosa_default'] as const) {
+      const signal = tone(440, 16000, 1.3);
+      for (let i = 0; i < signal.length; i += 7) signal[i] = signal[i]! + 0.1 * Math.sin(i * 0.37);
+      const params = featurePresetParameters[preset];
+      const run = (scalar: boolean) => {
+        const extractor = new MelSpectrogramExtractor(params, 16000, { scalar });
+        extractor.push(signal);
+        return extractor.finish();
+      };
+      const [fast, slow] = [run(false), run(true)];
+      expect(Array.from(fast.melPower)).toEqual(Array.from(slow.melPower));
+      expect(Array.from(fast.mfcc)).toEqual(Array.from(slow.mfcc));
+    }
   });
 
   it('never reads past or writes into the caller’s samples', () => {

@@ -4,7 +4,7 @@
 import { orthonormalDctMatrix } from './dct';
 import { melFilterbank } from './mel-filterbank';
 import { presetFMax, type FeatureParameters } from './presets';
-import { RealPowerSpectrum } from './real-fft';
+import { createMelKernel, type MelKernel } from './mel-kernel';
 import { paddedPeriodicHann } from './window';
 
 /** Frame-major features: value of frame t, coefficient c at [t * width + c]. */
@@ -49,21 +49,21 @@ export interface MelSpectrogramOptions {
   /** Expected input length, to size the outputs once. */
   expectedSamples?: number;
   onFrame?: FrameObserver;
+  /** Use the plain JavaScript kernel even where WebAssembly SIMD is available (tests compare the two). */
+  scalar?: boolean;
 }
+
+/** push() takes its input in blocks of this many samples, so the pending-sample buffer stays small. */
+const pushBlock = 1 << 15;
 
 export class MelSpectrogramExtractor {
   readonly sampleRate: number;
   private readonly params: FeatureParameters;
-  private readonly fft: RealPowerSpectrum;
-  private readonly window: Float64Array;
-  /** Band m has weights bandWeights[bandOffset[m] …] over bins bandFirstBin[m] … (bandLength[m] of them). */
-  private readonly bandFirstBin: Int32Array;
-  private readonly bandLength: Int32Array;
-  private readonly bandOffset: Int32Array;
-  private readonly bandWeights: Float64Array;
+  /** Window → FFT → power → mel bands, two frames per call; also holds the pending samples. */
+  private readonly kernel: MelKernel;
+  /** One frame's power spectrum, for the frame observer. */
   private readonly power: Float64Array;
-  /** Pending samples; index 0 is absolute padded-signal position `bufferStart`. */
-  private buffer: Float64Array;
+  /** Pending samples (kernel.samples[0 … bufferLength)); frames start at nextFrameOffset. */
   private bufferLength = 0;
   private nextFrameOffset = 0;
   private readonly melPower: GrowableFloat32;
@@ -81,20 +81,11 @@ export class MelSpectrogramExtractor {
     this.params = params;
     this.sampleRate = sampleRate;
     const { nFft, winLength, nMels } = params;
-    this.fft = new RealPowerSpectrum(nFft);
-    this.window = paddedPeriodicHann(winLength, nFft);
+    const window = paddedPeriodicHann(winLength, nFft);
     const bands = melFilterbank({ sampleRate, nFft, nMels, fMin: params.fMin, fMax: presetFMax(params, sampleRate) });
-    this.bandFirstBin = Int32Array.from(bands, (b) => b.firstBin);
-    this.bandLength = Int32Array.from(bands, (b) => b.weights.length);
-    this.bandOffset = new Int32Array(nMels);
-    this.bandWeights = new Float64Array(bands.reduce((n, b) => n + b.weights.length, 0));
-    bands.reduce((offset, band, m) => {
-      this.bandOffset[m] = offset;
-      this.bandWeights.set(band.weights, offset);
-      return offset + band.weights.length;
-    }, 0);
+    // Room for one input block (see push) plus the samples carried over between blocks.
+    this.kernel = createMelKernel({ nFft, window, bands }, pushBlock + 2 * nFft + params.hopLength, { scalar: options.scalar });
     this.power = new Float64Array(nFft / 2 + 1);
-    this.buffer = new Float64Array(nFft * 4);
     // Centred framing: the signal is preceded by n_fft/2 zeros.
     this.bufferLength = Math.floor(nFft / 2);
     const expectedFrames = expectedSamples > 0 ? Math.floor(expectedSamples / params.hopLength) + 1 : 256;
@@ -107,9 +98,8 @@ export class MelSpectrogramExtractor {
     if (this.finished) throw new Error('extractor already finished');
     this.samplesSeen += samples.length;
     // Taken in blocks, so the pending-sample buffer stays small (cache-sized) whatever the caller passes.
-    const block = 1 << 15;
-    for (let at = 0; at < samples.length; at += block) {
-      const end = Math.min(samples.length, at + block);
+    for (let at = 0; at < samples.length; at += pushBlock) {
+      const end = Math.min(samples.length, at + pushBlock);
       this.append(ArrayBuffer.isView(samples) ? (samples as unknown as Float32Array).subarray(at, end) : Array.prototype.slice.call(samples, at, end));
       this.drainFrames();
     }
@@ -171,17 +161,12 @@ export class MelSpectrogramExtractor {
   private append(samples: ArrayLike<number>): void {
     // Drop samples no future frame needs, then grow if still short of room.
     if (this.nextFrameOffset > 0) {
-      this.buffer.copyWithin(0, this.nextFrameOffset, this.bufferLength);
+      this.kernel.samples.copyWithin(0, this.nextFrameOffset, this.bufferLength);
       this.bufferLength -= this.nextFrameOffset;
       this.nextFrameOffset = 0;
     }
-    const needed = this.bufferLength + samples.length;
-    if (needed > this.buffer.length) {
-      const grown = new Float64Array(Math.max(needed, this.buffer.length * 2));
-      grown.set(this.buffer.subarray(0, this.bufferLength));
-      this.buffer = grown;
-    }
-    const buffer = this.buffer;
+    this.kernel.reserveSamples(this.bufferLength + samples.length);
+    const buffer = this.kernel.samples;
     if (ArrayBuffer.isView(samples)) {
       // Typed arrays convert natively (float32 → float64) in one call.
       buffer.set(samples as unknown as ArrayLike<number>, this.bufferLength);
@@ -192,31 +177,48 @@ export class MelSpectrogramExtractor {
   }
 
   private drainFrames(): void {
-    const { nFft, hopLength, nMels, amin } = this.params;
-    const { window, power, buffer, bandFirstBin, bandLength, bandOffset, bandWeights } = this;
-    const dbPerLn = 10 / Math.LN10;
-    const lnAmin = Math.log(amin);
+    const { nFft, hopLength } = this.params;
+    const kernel = this.kernel;
     while (this.nextFrameOffset + nFft <= this.bufferLength) {
-      const start = this.nextFrameOffset;
-      this.fft.compute(buffer, start, window, power);
-      if (this.onFrame) this.onFrame(buffer.subarray(start, start + nFft), power);
-      const melOut = this.melPower.reserve(nMels);
-      const dbOut = this.dbUnclipped.reserve(nMels);
-      const at = this.melPower.length;
-      for (let m = 0; m < nMels; m++) {
-        // Each band is a short dot product over its own bins, accumulated in registers.
-        let sum = 0;
-        for (let j = 0, w = bandOffset[m]!, k = bandFirstBin[m]!, n = bandLength[m]!; j < n; j++) sum += bandWeights[w + j]! * power[k + j]!;
-        melOut[at + m] = sum;
-        // 10·log10(max(S, amin)) with ref = 1.0 (so no offset), via the natural log.
-        const db = sum > amin ? dbPerLn * Math.log(sum) : dbPerLn * lnAmin;
-        dbOut[at + m] = db;
-        if (db > this.maxDb) this.maxDb = db;
-      }
-      this.melPower.length += nMels;
-      this.dbUnclipped.length += nMels;
-      this.nextFrameOffset += hopLength;
+      // Two frames per kernel call where two are ready; a lone frame goes in both lanes.
+      const a = this.nextFrameOffset;
+      const b = a + hopLength;
+      const pair = b + nFft <= this.bufferLength;
+      kernel.run(a, pair ? b : a);
+      this.emitFrame(a, 0);
+      if (pair) this.emitFrame(b, 1);
+      this.nextFrameOffset += pair ? 2 * hopLength : hopLength;
     }
+  }
+
+  /** Stores lane `lane` of the kernel's output as the next frame (which started at samples[start]). */
+  private emitFrame(start: number, lane: 0 | 1): void {
+    const { nFft, nMels, amin } = this.params;
+    const { kernel, onFrame } = this;
+    if (onFrame) {
+      const { power } = this;
+      const interleaved = kernel.power;
+      for (let k = 0; k < power.length; k++) power[k] = interleaved[2 * k + lane]!;
+      onFrame(kernel.samples.subarray(start, start + nFft), power);
+    }
+    const mel = kernel.mel;
+    const melOut = this.melPower.reserve(nMels);
+    const dbOut = this.dbUnclipped.reserve(nMels);
+    const at = this.melPower.length;
+    const dbPerLn = 10 / Math.LN10;
+    const dbFloor = dbPerLn * Math.log(amin);
+    let maxDb = this.maxDb;
+    for (let m = 0; m < nMels; m++) {
+      const sum = mel[2 * m + lane]!;
+      melOut[at + m] = sum;
+      // 10·log10(max(S, amin)) with ref = 1.0 (so no offset), via the natural log.
+      const db = sum > amin ? dbPerLn * Math.log(sum) : dbFloor;
+      dbOut[at + m] = db;
+      if (db > maxDb) maxDb = db;
+    }
+    this.maxDb = maxDb;
+    this.melPower.length += nMels;
+    this.dbUnclipped.length += nMels;
   }
 }
 

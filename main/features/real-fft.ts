@@ -6,11 +6,12 @@ import { ComplexFft } from './complex-fft';
 export class RealPowerSpectrum {
   readonly size: number;
   private readonly half: number;
-  private readonly fft: ComplexFft;
+  readonly fft: ComplexFft;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+  /** cos and sin of 2πk/N, k = 0 … N/2 (the split's twiddles). */
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
 
   constructor(size: number) {
     if (size < 4 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of two ≥ 4 (got ${size})`);

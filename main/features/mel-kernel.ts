@@ -1,0 +1,638 @@
+// The per-frame hot path of the mel spectrogram (window → real FFT → power → mel bands), for two frames at
+// once: frame A in lane 0 and frame B in lane 1 of 128-bit SIMD registers (f64x2), so each lane performs
+// exactly the float64 operations, in the same order, of the scalar code in real-fft.ts / complex-fft.ts and
+// the mel sum of mel-spectrogram.ts. Results are therefore bit-identical to the scalar path (WebAssembly
+// has no fused multiply-add in plain SIMD, and IEEE add/mul/sub are deterministic), just about twice as many
+// per instruction. The module is generated here, as bytes, for one FFT size and filter bank; there is no
+// binary blob and no build step. Where WebAssembly SIMD is missing, a scalar kernel with the same layout runs.
+import type { MelBand } from './mel-filterbank';
+import { RealPowerSpectrum } from './real-fft';
+
+/**
+ * Two frames in, their power spectra and mel band sums out, lane-interleaved: power[2k + lane],
+ * mel[2m + lane]. `samples` is the pending-sample buffer the frames are read from.
+ */
+export interface MelKernel {
+  readonly simd: boolean;
+  /** Valid until `reserveSamples` grows it (then re-read). */
+  samples: Float64Array;
+  power: Float64Array;
+  mel: Float64Array;
+  /** Makes `samples` at least `length` long, keeping its content. */
+  reserveSamples(length: number): void;
+  /** Frame A starts at samples[a], frame B at samples[b] (b may equal a). */
+  run(a: number, b: number): void;
+}
+
+export interface MelKernelSpec {
+  nFft: number;
+  /** n_fft long (zero-padded) analysis window. */
+  window: Float64Array;
+  bands: readonly MelBand[];
+}
+
+const pageBytes = 65536;
+
+/** Byte offsets of the kernel's regions in its memory; `samples` is last so that it can grow. */
+interface Layout {
+  re: number;
+  im: number;
+  power: number;
+  mel: number;
+  window: number;
+  bitReversed: number;
+  /** One table per radix-2² pass: [w1r, w1i, w2r, w2i] per j, each duplicated into both lanes. */
+  twiddles: number[];
+  /** [cos k, sin k] per k = 0 … N/4, duplicated into both lanes. */
+  split: number;
+  weights: number;
+  samples: number;
+}
+
+function layoutFor(spec: MelKernelSpec, fft: RealPowerSpectrum): Layout {
+  const half = spec.nFft / 2;
+  let at = 0;
+  const take = (bytes: number): number => {
+    const start = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return start;
+  };
+  const re = take(16 * half);
+  const im = take(16 * half);
+  const power = take(16 * (half + 1));
+  const mel = take(16 * spec.bands.length);
+  const window = take(8 * spec.nFft);
+  const bitReversed = take(4 * half);
+  const twiddles = fft.fft.halves.map((h) => take(64 * h));
+  const split = take(32 * (Math.floor(half / 2) + 1));
+  const weights = take(8 * spec.bands.reduce((n, b) => n + b.weights.length, 0));
+  const samples = take(0);
+  return { re, im, power, mel, window, bitReversed, twiddles, split, weights, samples };
+}
+
+// ---- A minimal WebAssembly encoder: just the instructions the kernel uses. ----
+
+const i32 = 0x7f;
+const v128 = 0x7b;
+
+function uleb(out: number[], value: number): void {
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+}
+
+function sleb(out: number[], value: number): void {
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+class FunctionBody {
+  readonly code: number[] = [];
+  private readonly localTypes: number[] = [];
+
+  constructor(private readonly paramCount: number) {}
+
+  local(type: number): number {
+    this.localTypes.push(type);
+    return this.paramCount + this.localTypes.length - 1;
+  }
+
+  private op(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+
+  private simd(opcode: number): this {
+    this.code.push(0xfd);
+    uleb(this.code, opcode);
+    return this;
+  }
+
+  private memarg(alignLog2: number, offset: number): this {
+    uleb(this.code, alignLog2);
+    uleb(this.code, offset);
+    return this;
+  }
+
+  get(index: number): this {
+    this.op(0x20);
+    uleb(this.code, index);
+    return this;
+  }
+  set(index: number): this {
+    this.op(0x21);
+    uleb(this.code, index);
+    return this;
+  }
+  tee(index: number): this {
+    this.op(0x22);
+    uleb(this.code, index);
+    return this;
+  }
+  i32(value: number): this {
+    this.op(0x41);
+    sleb(this.code, value);
+    return this;
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  i32LeU(): this {
+    return this.op(0x4d);
+  }
+  i32Load(offset: number): this {
+    return this.op(0x28).memarg(2, offset);
+  }
+  f64Load(offset: number): this {
+    return this.op(0x2b).memarg(3, offset);
+  }
+  f64Const(value: number): this {
+    this.op(0x44);
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    this.code.push(...bytes);
+    return this;
+  }
+  v128Load(offset: number): this {
+    return this.simd(0x00).memarg(4, offset);
+  }
+  v128Store(offset: number): this {
+    return this.simd(0x0b).memarg(4, offset);
+  }
+  /** Loads one f64 into both lanes. */
+  loadSplat(offset: number): this {
+    return this.simd(0x0a).memarg(3, offset);
+  }
+  splat(): this {
+    return this.simd(0x14);
+  }
+  replaceLane1(): this {
+    this.simd(0x22);
+    this.code.push(1);
+    return this;
+  }
+  add(): this {
+    return this.simd(0xf0);
+  }
+  sub(): this {
+    return this.simd(0xf1);
+  }
+  mul(): this {
+    return this.simd(0xf2);
+  }
+  neg(): this {
+    return this.simd(0xed);
+  }
+  /** do { body } while (condition leaves non-zero). */
+  doWhile(body: () => void, condition: () => void): this {
+    this.op(0x03, 0x40);
+    body();
+    condition();
+    this.op(0x0d, 0x00, 0x0b);
+    return this;
+  }
+
+  encode(): number[] {
+    const out: number[] = [];
+    uleb(out, this.localTypes.length);
+    for (const type of this.localTypes) out.push(1, type);
+    out.push(...this.code, 0x0b);
+    const sized: number[] = [];
+    uleb(sized, out.length);
+    return [...sized, ...out];
+  }
+}
+
+function section(id: number, content: number[]): number[] {
+  const out = [id];
+  uleb(out, content.length);
+  return [...out, ...content];
+}
+
+function vector(items: number[][]): number[] {
+  const out: number[] = [];
+  uleb(out, items.length);
+  for (const item of items) out.push(...item);
+  return out;
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  const out: number[] = [];
+  uleb(out, bytes.length);
+  return [...out, ...bytes];
+}
+
+type Expr = number | { op: 'add' | 'sub' | 'mul'; a: Expr; b: Expr } | { op: 'neg'; a: Expr };
+const add = (a: Expr, b: Expr): Expr => ({ op: 'add', a, b });
+const sub = (a: Expr, b: Expr): Expr => ({ op: 'sub', a, b });
+const mul = (a: Expr, b: Expr): Expr => ({ op: 'mul', a, b });
+const neg = (a: Expr): Expr => ({ op: 'neg', a });
+
+function emit(f: FunctionBody, e: Expr): void {
+  if (typeof e === 'number') {
+    f.get(e);
+    return;
+  }
+  emit(f, e.a);
+  if (e.op === 'neg') {
+    f.neg();
+    return;
+  }
+  emit(f, e.b);
+  f[e.op]();
+}
+
+/** The module: memory (exported as "memory") and run(aByteOffset, bByteOffset) (exported as "run"). */
+function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout, pages: number): Uint8Array {
+  const half = spec.nFft / 2;
+  const f = new FunctionBody(2);
+  const [pa, pb] = [0, 1];
+  const o = f.local(i32);
+  const q = f.local(i32);
+  const to = f.local(i32);
+  const base = f.local(i32);
+  const named = new Map<string, number>();
+  /** A v128 local per name (reused across passes). */
+  const V = (label: string): number => {
+    let index = named.get(label);
+    if (index === undefined) {
+      index = f.local(v128);
+      named.set(label, index);
+    }
+    return index;
+  };
+  const assign = (local: number, e: Expr): void => {
+    emit(f, e);
+    f.set(local);
+  };
+  /** memory[address + offset] = e (address an i32 local). */
+  const store = (address: number, offset: number, e: Expr): void => {
+    f.get(address);
+    emit(f, e);
+    f.v128Store(offset);
+  };
+  const load = (local: number, address: number, offset: number): number => {
+    f.get(address).v128Load(offset).set(local);
+    return local;
+  };
+
+  // 1. Window and pack: z[n] = x[2n]·w[2n] + i·x[2n+1]·w[2n+1], stored at its bit-reversed place.
+  f.i32(0).set(o).i32(0).set(q);
+  f.doWhile(
+    () => {
+      f.get(q).i32Load(L.bitReversed).set(to);
+      for (const part of [0, 8]) {
+        f.get(to);
+        f.get(pa).get(o).i32Add().f64Load(part).splat();
+        f.get(pb).get(o).i32Add().f64Load(part).replaceLane1();
+        f.get(o).loadSplat(L.window + part).mul();
+        f.v128Store(part === 0 ? L.re : L.im);
+      }
+      f.get(o).i32(16).i32Add().set(o);
+      f.get(q).i32(4).i32Add().set(q);
+    },
+    () => f.get(o).i32(16 * half).i32LtU(),
+  );
+
+  // 2. The complex FFT of size N/2, as ComplexFft.transform.
+  if (fft.fft.oddStage) {
+    f.i32(0).set(o);
+    f.doWhile(
+      () => {
+        for (const plane of [L.re, L.im]) {
+          const a = load(V('a'), o, plane);
+          const b = load(V('b'), o, plane + 16);
+          store(o, plane + 16, sub(a, b));
+          store(o, plane, add(a, b));
+        }
+        f.get(o).i32(32).i32Add().set(o);
+      },
+      () => f.get(o).i32(16 * half).i32LtU(),
+    );
+  }
+  fft.fft.halves.forEach((h, s) => {
+    const table = L.twiddles[s]!;
+    const span = 16 * h;
+    f.i32(0).set(base);
+    f.doWhile(
+      () => {
+        f.i32(0).set(o).i32(0).set(q);
+        f.doWhile(
+          () => {
+            f.get(base).get(o).i32Add().set(to);
+            const w1r = load(V('w1r'), q, table);
+            const w1i = load(V('w1i'), q, table + 16);
+            const w2r = load(V('w2r'), q, table + 32);
+            const w2i = load(V('w2i'), q, table + 48);
+            const ar = load(V('ar'), to, L.re);
+            const ai = load(V('ai'), to, L.im);
+            const xbr = load(V('xbr'), to, L.re + span);
+            const xbi = load(V('xbi'), to, L.im + span);
+            const tbr = V('tbr');
+            const tbi = V('tbi');
+            assign(tbr, sub(mul(xbr, w1r), mul(xbi, w1i)));
+            assign(tbi, add(mul(xbr, w1i), mul(xbi, w1r)));
+            const cr = load(V('cr'), to, L.re + 2 * span);
+            const ci = load(V('ci'), to, L.im + 2 * span);
+            const xdr = load(V('xdr'), to, L.re + 3 * span);
+            const xdi = load(V('xdi'), to, L.im + 3 * span);
+            const tdr = V('tdr');
+            const tdi = V('tdi');
+            assign(tdr, sub(mul(xdr, w1r), mul(xdi, w1i)));
+            assign(tdi, add(mul(xdr, w1i), mul(xdi, w1r)));
+            const [a1r, a1i, b1r, b1i, c1r, c1i, d1r, d1i] = ['a1r', 'a1i', 'b1r', 'b1i', 'c1r', 'c1i', 'd1r', 'd1i'].map(V) as [
+              number, number, number, number, number, number, number, number,
+            ];
+            assign(a1r, add(ar, tbr));
+            assign(a1i, add(ai, tbi));
+            assign(b1r, sub(ar, tbr));
+            assign(b1i, sub(ai, tbi));
+            assign(c1r, add(cr, tdr));
+            assign(c1i, add(ci, tdi));
+            assign(d1r, sub(cr, tdr));
+            assign(d1i, sub(ci, tdi));
+            const [ucr, uci, vdr, vdi] = ['ucr', 'uci', 'vdr', 'vdi'].map(V) as [number, number, number, number];
+            assign(ucr, sub(mul(c1r, w2r), mul(c1i, w2i)));
+            assign(uci, add(mul(c1r, w2i), mul(c1i, w2r)));
+            assign(vdr, sub(mul(d1r, w2r), mul(d1i, w2i)));
+            assign(vdi, add(mul(d1r, w2i), mul(d1i, w2r)));
+            store(to, L.re, add(a1r, ucr));
+            store(to, L.im, add(a1i, uci));
+            store(to, L.re + 2 * span, sub(a1r, ucr));
+            store(to, L.im + 2 * span, sub(a1i, uci));
+            store(to, L.re + span, add(b1r, vdi));
+            store(to, L.im + span, sub(b1i, vdr));
+            store(to, L.re + 3 * span, sub(b1r, vdi));
+            store(to, L.im + 3 * span, add(b1i, vdr));
+            f.get(o).i32(16).i32Add().set(o);
+            f.get(q).i32(64).i32Add().set(q);
+          },
+          () => f.get(o).i32(span).i32LtU(),
+        );
+        f.get(base).i32(4 * span).i32Add().set(base);
+      },
+      () => f.get(base).i32(16 * half).i32LtU(),
+    );
+  });
+
+  // 3. Split into the N/2 + 1 bins of the real signal and square, as RealPowerSpectrum.compute.
+  {
+    const zr = V('ar');
+    const zi = V('ai');
+    const t = V('tbr');
+    f.i32(0).set(o);
+    load(zr, o, L.re);
+    load(zi, o, L.im);
+    assign(t, add(zr, zi));
+    store(o, L.power, mul(t, t));
+    assign(t, sub(zr, zi));
+    store(o, L.power + 16 * half, mul(t, t));
+  }
+  if (half >= 2) {
+    const halfConst = V('half');
+    f.f64Const(0.5).splat().set(halfConst);
+    f.i32(16).set(o);
+    f.i32(16 * (half - 1)).set(q);
+    f.i32(32).set(to); // split-table offset of k = 1
+    f.doWhile(
+      () => {
+        const ar = load(V('ar'), o, L.re);
+        const ai = load(V('ai'), o, L.im);
+        const br = load(V('xbr'), q, L.re);
+        const bi = load(V('xbi'), q, L.im);
+        const [er, ei, or, oi] = ['er', 'ei', 'or', 'oi'].map(V) as [number, number, number, number];
+        assign(er, mul(add(ar, br), halfConst));
+        assign(ei, mul(sub(ai, bi), halfConst));
+        assign(or, mul(add(ai, bi), halfConst));
+        assign(oi, mul(sub(br, ar), halfConst));
+        const c = load(V('w1r'), to, L.split);
+        const sn = load(V('w1i'), to, L.split + 16);
+        const [xr, xi] = [V('tbr'), V('tbi')];
+        assign(xr, add(add(er, mul(c, or)), mul(sn, oi)));
+        assign(xi, sub(add(ei, mul(c, oi)), mul(sn, or)));
+        store(o, L.power, add(mul(xr, xr), mul(xi, xi)));
+        assign(xr, sub(sub(er, mul(c, or)), mul(sn, oi)));
+        assign(xi, sub(add(neg(ei), mul(c, oi)), mul(sn, or)));
+        store(q, L.power, add(mul(xr, xr), mul(xi, xi)));
+        f.get(o).i32(16).i32Add().set(o);
+        f.get(q).i32(16).i32Sub().set(q);
+        f.get(to).i32(32).i32Add().set(to);
+      },
+      () => f.get(o).get(q).i32LeU(),
+    );
+  }
+
+  // 4. Mel bands: each a short dot product over its own bins, summed from zero in bin order.
+  {
+    const sum = V('sum');
+    const zero = V('zero');
+    f.f64Const(0).splat().set(zero);
+    let weightAt = L.weights;
+    spec.bands.forEach((band, m) => {
+      f.i32(0).set(base);
+      f.get(zero).set(sum);
+      if (band.weights.length > 0) {
+        f.i32(16 * band.firstBin).set(o);
+        f.i32(weightAt).set(q);
+        f.doWhile(
+          () => {
+            f.get(sum);
+            f.get(q).loadSplat(0).get(o).v128Load(L.power).mul().add().set(sum);
+            f.get(o).i32(16).i32Add().set(o);
+            f.get(q).i32(8).i32Add().set(q);
+          },
+          () => f.get(o).i32(16 * (band.firstBin + band.weights.length)).i32LtU(),
+        );
+      }
+      store(base, L.mel + 16 * m, sum);
+      weightAt += 8 * band.weights.length;
+    });
+  }
+
+  const typeSection = section(1, vector([[0x60, 2, i32, i32, 0]]));
+  const functionSection = section(3, vector([[0]]));
+  const memoryLimits: number[] = [0x00];
+  uleb(memoryLimits, pages);
+  const memorySection = section(5, vector([memoryLimits]));
+  const exportSection = section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]]));
+  const codeSection = section(10, vector([f.encode()]));
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSection, ...functionSection, ...memorySection, ...exportSection, ...codeSection]);
+}
+
+/** Fills the constant tables (window, bit reversal, twiddles, split twiddles, mel weights). */
+function writeTables(memory: ArrayBuffer, spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout): void {
+  const half = spec.nFft / 2;
+  const f64 = new Float64Array(memory);
+  const i32s = new Int32Array(memory);
+  f64.set(spec.window, L.window / 8);
+  for (let n = 0; n < half; n++) i32s[L.bitReversed / 4 + n] = 16 * fft.fft.bitReversed[n]!;
+  fft.fft.twiddles.forEach((table, s) => {
+    const at = L.twiddles[s]! / 8;
+    for (let i = 0; i < table.length; i++) f64[at + 2 * i] = f64[at + 2 * i + 1] = table[i]!;
+  });
+  for (let k = 0; k <= Math.floor(half / 2); k++) {
+    const at = L.split / 8 + 4 * k;
+    f64[at] = f64[at + 1] = fft.cos[k]!;
+    f64[at + 2] = f64[at + 3] = fft.sin[k]!;
+  }
+  let at = L.weights / 8;
+  for (const band of spec.bands) {
+    f64.set(band.weights, at);
+    at += band.weights.length;
+  }
+}
+
+// The project's TypeScript libs (Node, no DOM) do not declare the WebAssembly JS API; these few members are
+// all the kernel uses.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule) => { readonly exports: Record<string, unknown> };
+}
+const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+const moduleCache = new Map<string, WasmModule>();
+let simdSupported: boolean | undefined;
+
+function supportsSimd(): boolean {
+  if (simdSupported === undefined) {
+    // A function returning f64x2.splat(0.0): valid only where fixed-width SIMD is available.
+    const probe = new Uint8Array([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0f, 0x01, 0x0d,
+      0x00, 0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0xfd, 0x14, 0x0b,
+    ]);
+    simdSupported = wasm !== undefined && wasm.validate(probe);
+  }
+  return simdSupported;
+}
+
+class WasmMelKernel implements MelKernel {
+  readonly simd = true;
+  samples!: Float64Array;
+  power!: Float64Array;
+  mel!: Float64Array;
+  private readonly memory: WasmMemory;
+  private readonly runRaw: (a: number, b: number) => void;
+  private readonly layout: Layout;
+  private readonly nBins: number;
+  private readonly nMels: number;
+
+  constructor(api: WasmApi, module: WasmModule, spec: MelKernelSpec, fft: RealPowerSpectrum, layout: Layout, initialSamples: number) {
+    const instance = new api.Instance(module);
+    this.memory = instance.exports.memory as WasmMemory;
+    this.runRaw = instance.exports.run as (a: number, b: number) => void;
+    this.layout = layout;
+    this.nBins = spec.nFft / 2 + 1;
+    this.nMels = spec.bands.length;
+    writeTables(this.memory.buffer, spec, fft, layout);
+    this.reserveSamples(initialSamples);
+    this.refreshViews();
+  }
+
+  reserveSamples(length: number): void {
+    const needed = this.layout.samples + 8 * length;
+    const have = this.memory.buffer.byteLength;
+    if (needed > have) {
+      this.memory.grow(Math.ceil((needed - have) / pageBytes));
+      this.refreshViews();
+    } else if (!this.samples) {
+      this.refreshViews();
+    }
+  }
+
+  private refreshViews(): void {
+    const buffer = this.memory.buffer;
+    this.samples = new Float64Array(buffer, this.layout.samples, (buffer.byteLength - this.layout.samples) / 8);
+    this.power = new Float64Array(buffer, this.layout.power, 2 * this.nBins);
+    this.mel = new Float64Array(buffer, this.layout.mel, 2 * this.nMels);
+  }
+
+  run(a: number, b: number): void {
+    const base = this.layout.samples;
+    this.runRaw(base + 8 * a, base + 8 * b);
+  }
+}
+
+/** The same computation, one frame at a time in plain JavaScript, with the same lane-interleaved outputs. */
+class ScalarMelKernel implements MelKernel {
+  readonly simd = false;
+  samples: Float64Array;
+  readonly power: Float64Array;
+  readonly mel: Float64Array;
+  private readonly spec: MelKernelSpec;
+  private readonly fft: RealPowerSpectrum;
+  private readonly scratch: Float64Array;
+
+  constructor(spec: MelKernelSpec, fft: RealPowerSpectrum, initialSamples: number) {
+    this.spec = spec;
+    this.fft = fft;
+    this.samples = new Float64Array(initialSamples);
+    this.scratch = new Float64Array(spec.nFft / 2 + 1);
+    this.power = new Float64Array(2 * this.scratch.length);
+    this.mel = new Float64Array(2 * spec.bands.length);
+  }
+
+  reserveSamples(length: number): void {
+    if (length <= this.samples.length) return;
+    const grown = new Float64Array(Math.max(length, 2 * this.samples.length));
+    grown.set(this.samples);
+    this.samples = grown;
+  }
+
+  run(a: number, b: number): void {
+    const { scratch, power, mel } = this;
+    for (const [lane, start] of [
+      [0, a],
+      [1, b],
+    ] as const) {
+      this.fft.compute(this.samples, start, this.spec.window, scratch);
+      for (let k = 0; k < scratch.length; k++) power[2 * k + lane] = scratch[k]!;
+      this.spec.bands.forEach((band, m) => {
+        let sum = 0;
+        for (let j = 0; j < band.weights.length; j++) sum += band.weights[j]! * scratch[band.firstBin + j]!;
+        mel[2 * m + lane] = sum;
+      });
+    }
+  }
+}
+
+/**
+ * A kernel for `spec` with room for `initialSamples` pending samples: WebAssembly SIMD where available
+ * (unless `scalar` is asked for), else plain JavaScript.
+ */
+export function createMelKernel(spec: MelKernelSpec, initialSamples: number, options: { scalar?: boolean } = {}): MelKernel {
+  const fft = new RealPowerSpectrum(spec.nFft);
+  if (options.scalar || !supportsSimd() || !wasm) return new ScalarMelKernel(spec, fft, initialSamples);
+  const layout = layoutFor(spec, fft);
+  // The code depends on the FFT size and the bands' spans only; window and weights are data in memory.
+  const key = JSON.stringify([spec.nFft, spec.bands.map((b) => [b.firstBin, b.weights.length])]);
+  let module = moduleCache.get(key);
+  if (!module) {
+    module = new wasm.Module(encodeModule(spec, fft, layout, Math.ceil(layout.samples / pageBytes) + 1));
+    moduleCache.set(key, module);
+  }
+  return new WasmMelKernel(wasm, module, spec, fft, layout, initialSamples);
+}

@@ -91,19 +91,39 @@ describe('FFT', () => {
 });
 
 describe('two-frame mel kernel', () => {
+  function kernelSpec(nFft: number, winLength: number, nMels: number, nOut: number) {
+    const bands = melFilterbank({ sampleRate: 16000, nFft, nMels, fMin: 0, fMax: 8000 });
+    return { nFft, window: paddedPeriodicHann(winLength, nFft), bands, dct: orthonormalDctMatrix(nMels, nOut), nOut };
+  }
+
   it('runs as WebAssembly SIMD here', () => {
-    const spec = { nFft: 512, window: paddedPeriodicHann(400, 512), bands: melFilterbank({ sampleRate: 16000, nFft: 512, nMels: 40, fMin: 0, fMax: 8000 }) };
-    expect(createMelKernel(spec, 4096).simd).toBe(true);
+    expect(createMelKernel(kernelSpec(512, 400, 40, 13), 4096).simd).toBe(true);
+  });
+
+  it('gives bit for bit the DCT of the scalar code, for odd and even coefficient counts and partial blocks', () => {
+    for (const [nMels, nOut] of [
+      [40, 13],
+      [128, 20],
+      [7, 1],
+    ] as const) {
+      const nFrames = 601;
+      const logMel = Float32Array.from({ length: nFrames * nMels }, (_, i) => -80 * Math.abs(Math.sin(i * 0.31)) + 3 * Math.cos(i));
+      const fast = new Float32Array(nFrames * nOut);
+      const slow = new Float32Array(nFrames * nOut);
+      createMelKernel(kernelSpec(512, 400, nMels, nOut), 1024).dct(logMel, fast);
+      createMelKernel(kernelSpec(512, 400, nMels, nOut), 1024, { scalar: true }).dct(logMel, slow);
+      expect(Array.from(fast)).toEqual(Array.from(slow));
+      const d = orthonormalDctMatrix(nMels, nOut);
+      let sum = 0;
+      for (let m = 0; m < nMels; m++) sum += d[(nOut - 1) * nMels + m]! * logMel[600 * nMels + m]!;
+      expect(fast[600 * nOut + nOut - 1]).toBe(Math.fround(sum));
+    }
   });
 
   it('gives bit for bit the power spectra and mel sums of the scalar code, in each lane, for every size', () => {
     // Sizes with an even and an odd number of radix-2 stages in the half-size complex FFT, and the smallest.
     for (const nFft of [4, 8, 16, 64, 512, 1024, 2048]) {
-      const spec = {
-        nFft,
-        window: paddedPeriodicHann(Math.round(nFft * 0.8), nFft),
-        bands: melFilterbank({ sampleRate: 16000, nFft, nMels: Math.min(40, nFft), fMin: 0, fMax: 8000 }),
-      };
+      const spec = kernelSpec(nFft, Math.round(nFft * 0.8), Math.min(40, nFft), 13);
       const length = 3 * nFft + 17;
       const fast = createMelKernel(spec, length);
       const slow = createMelKernel(spec, length, { scalar: true });
@@ -128,8 +148,7 @@ describe('two-frame mel kernel', () => {
   });
 
   it('keeps its samples when it grows', () => {
-    const spec = { nFft: 64, window: paddedPeriodicHann(64, 64), bands: melFilterbank({ sampleRate: 16000, nFft: 64, nMels: 8, fMin: 0, fMax: 8000 }) };
-    const kernel = createMelKernel(spec, 100);
+    const kernel = createMelKernel(kernelSpec(64, 64, 8, 5), 100);
     kernel.samples.fill(0.25, 0, 100);
     kernel.reserveSamples(1_000_000);
     expect(kernel.samples.length).toBeGreaterThanOrEqual(1_000_000);

@@ -22,6 +22,11 @@ export interface MelKernel {
   reserveSamples(length: number): void;
   /** Frame A starts at samples[a], frame B at samples[b] (b may equal a). */
   run(a: number, b: number): void;
+  /**
+   * out[t·nOut + k] = Σ_m dct[k·nMels + m] · logMel[t·nMels + m] (summed in m order, from zero) for the
+   * frames in `logMel`.
+   */
+  dct(logMel: Float32Array, out: Float32Array): void;
 }
 
 export interface MelKernelSpec {
@@ -29,7 +34,13 @@ export interface MelKernelSpec {
   /** n_fft long (zero-padded) analysis window. */
   window: Float64Array;
   bands: readonly MelBand[];
+  /** Row-major [nOut][nMels] DCT matrix for the MFCCs. */
+  dct: Float64Array;
+  nOut: number;
 }
+
+/** Frames per wasm DCT call. */
+const dctBlock = 256;
 
 const pageBytes = 65536;
 
@@ -46,6 +57,12 @@ interface Layout {
   /** [cos k, sin k] per k = 0 … N/4, duplicated into both lanes. */
   split: number;
   weights: number;
+  /** DCT matrix, transposed: [m][k] with k padded to an even count (dctPairs pairs). */
+  dctMatrix: number;
+  dctPairs: number;
+  /** DCT input, dctBlock × nMels f64, and output, dctBlock × 2·dctPairs f64. */
+  dctIn: number;
+  dctOut: number;
   samples: number;
 }
 
@@ -66,8 +83,13 @@ function layoutFor(spec: MelKernelSpec, fft: RealPowerSpectrum): Layout {
   const twiddles = fft.fft.halves.map((h) => take(64 * h));
   const split = take(32 * (Math.floor(half / 2) + 1));
   const weights = take(8 * spec.bands.reduce((n, b) => n + b.weights.length, 0));
+  const nMels = spec.bands.length;
+  const dctPairs = Math.ceil(spec.nOut / 2);
+  const dctMatrix = take(16 * dctPairs * nMels);
+  const dctIn = take(8 * dctBlock * nMels);
+  const dctOut = take(16 * dctBlock * dctPairs);
   const samples = take(0);
-  return { re, im, power, mel, window, bitReversed, twiddles, split, weights, samples };
+  return { re, im, power, mel, window, bitReversed, twiddles, split, weights, dctMatrix, dctPairs, dctIn, dctOut, samples };
 }
 
 // ---- A minimal WebAssembly encoder: just the instructions the kernel uses. ----
@@ -465,14 +487,56 @@ function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout, pa
     });
   }
 
-  const typeSection = section(1, vector([[0x60, 2, i32, i32, 0]]));
-  const functionSection = section(3, vector([[0]]));
+  const d = encodeDct(spec, L);
+  const typeSection = section(1, vector([[0x60, 2, i32, i32, 0], [0x60, 1, i32, 0]]));
+  const functionSection = section(3, vector([[0], [1]]));
   const memoryLimits: number[] = [0x00];
   uleb(memoryLimits, pages);
   const memorySection = section(5, vector([memoryLimits]));
-  const exportSection = section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]]));
-  const codeSection = section(10, vector([f.encode()]));
+  const exportSection = section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0], [...name('dct'), 0x00, 1]]));
+  const codeSection = section(10, vector([f.encode(), d.encode()]));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSection, ...functionSection, ...memorySection, ...exportSection, ...codeSection]);
+}
+
+/**
+ * dct(inEnd): for each frame of DCT input below byte inEnd (relative to dctIn), the DCT output row, two
+ * coefficients per register; each coefficient is summed from zero in mel order, as the scalar code does.
+ */
+function encodeDct(spec: MelKernelSpec, L: Layout): FunctionBody {
+  const f = new FunctionBody(1);
+  const inEnd = 0;
+  const x = f.local(i32);
+  const y = f.local(i32);
+  const d = f.local(i32);
+  const value = f.local(v128);
+  const zero = f.local(v128);
+  const sums = Array.from({ length: L.dctPairs }, () => f.local(v128));
+  const rowBytes = 16 * L.dctPairs;
+  f.f64Const(0).splat().set(zero);
+  f.i32(0).set(x).i32(0).set(y);
+  f.doWhile(
+    () => {
+      for (const sum of sums) f.get(zero).set(sum);
+      f.i32(0).set(d);
+      f.doWhile(
+        () => {
+          f.get(x).loadSplat(L.dctIn).set(value);
+          sums.forEach((sum, j) => {
+            f.get(sum).get(d).v128Load(L.dctMatrix + 16 * j).get(value).mul().add().set(sum);
+          });
+          f.get(x).i32(8).i32Add().set(x);
+          f.get(d).i32(rowBytes).i32Add().set(d);
+        },
+        () => f.get(d).i32(rowBytes * spec.bands.length).i32LtU(),
+      );
+      sums.forEach((sum, j) => {
+        f.get(y).get(sum).v128Store(L.dctOut + 16 * j);
+      });
+      f.get(y).i32(rowBytes).i32Add().set(y);
+    },
+    () => f.get(x).get(inEnd).i32LtU(),
+  );
+  return f;
 }
 
 /** Fills the constant tables (window, bit reversal, twiddles, split twiddles, mel weights). */
@@ -495,6 +559,10 @@ function writeTables(memory: ArrayBuffer, spec: MelKernelSpec, fft: RealPowerSpe
   for (const band of spec.bands) {
     f64.set(band.weights, at);
     at += band.weights.length;
+  }
+  const nMels = spec.bands.length;
+  for (let m = 0; m < nMels; m++) {
+    for (let k = 0; k < spec.nOut; k++) f64[L.dctMatrix / 8 + m * 2 * L.dctPairs + k] = spec.dct[k * nMels + m]!;
   }
 }
 
@@ -536,6 +604,8 @@ class WasmMelKernel implements MelKernel {
   mel!: Float64Array;
   private readonly memory: WasmMemory;
   private readonly runRaw: (a: number, b: number) => void;
+  private readonly dctRaw: (inEnd: number) => void;
+  private readonly nOut: number;
   private readonly layout: Layout;
   private readonly nBins: number;
   private readonly nMels: number;
@@ -544,6 +614,8 @@ class WasmMelKernel implements MelKernel {
     const instance = new api.Instance(module);
     this.memory = instance.exports.memory as WasmMemory;
     this.runRaw = instance.exports.run as (a: number, b: number) => void;
+    this.dctRaw = instance.exports.dct as (inEnd: number) => void;
+    this.nOut = spec.nOut;
     this.layout = layout;
     this.nBins = spec.nFft / 2 + 1;
     this.nMels = spec.bands.length;
@@ -573,6 +645,23 @@ class WasmMelKernel implements MelKernel {
   run(a: number, b: number): void {
     const base = this.layout.samples;
     this.runRaw(base + 8 * a, base + 8 * b);
+  }
+
+  dct(logMel: Float32Array, out: Float32Array): void {
+    const { nMels, nOut } = this;
+    const { dctIn, dctOut, dctPairs } = this.layout;
+    const buffer = this.memory.buffer;
+    const input = new Float64Array(buffer, dctIn, dctBlock * nMels);
+    const output = new Float64Array(buffer, dctOut, dctBlock * 2 * dctPairs);
+    const nFrames = logMel.length / nMels;
+    for (let t0 = 0; t0 < nFrames; t0 += dctBlock) {
+      const count = Math.min(dctBlock, nFrames - t0);
+      input.set(logMel.subarray(t0 * nMels, (t0 + count) * nMels));
+      this.dctRaw(8 * count * nMels);
+      for (let t = 0, to = t0 * nOut; t < count; t++) {
+        for (let k = 0, from = t * 2 * dctPairs; k < nOut; k++) out[to++] = output[from + k]!;
+      }
+    }
   }
 }
 
@@ -617,6 +706,19 @@ class ScalarMelKernel implements MelKernel {
       });
     }
   }
+
+  dct(logMel: Float32Array, out: Float32Array): void {
+    const { dct, nOut } = this.spec;
+    const nMels = this.spec.bands.length;
+    const nFrames = logMel.length / nMels;
+    for (let t = 0; t < nFrames; t++) {
+      for (let k = 0; k < nOut; k++) {
+        let sum = 0;
+        for (let m = 0, d = k * nMels; m < nMels; m++, d++) sum += dct[d]! * logMel[t * nMels + m]!;
+        out[t * nOut + k] = sum;
+      }
+    }
+  }
 }
 
 /**
@@ -627,8 +729,8 @@ export function createMelKernel(spec: MelKernelSpec, initialSamples: number, opt
   const fft = new RealPowerSpectrum(spec.nFft);
   if (options.scalar || !supportsSimd() || !wasm) return new ScalarMelKernel(spec, fft, initialSamples);
   const layout = layoutFor(spec, fft);
-  // The code depends on the FFT size and the bands' spans only; window and weights are data in memory.
-  const key = JSON.stringify([spec.nFft, spec.bands.map((b) => [b.firstBin, b.weights.length])]);
+  // The code depends on the sizes and the bands' spans only; window, weights and DCT matrix are data in memory.
+  const key = JSON.stringify([spec.nFft, spec.nOut, spec.bands.map((b) => [b.firstBin, b.weights.length])]);
   let module = moduleCache.get(key);
   if (!module) {
     module = new wasm.Module(encodeModule(spec, fft, layout, Math.ceil(layout.samples / pageBytes) + 1));

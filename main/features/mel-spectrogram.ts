@@ -84,7 +84,8 @@ export class MelSpectrogramExtractor {
     const window = paddedPeriodicHann(winLength, nFft);
     const bands = melFilterbank({ sampleRate, nFft, nMels, fMin: params.fMin, fMax: presetFMax(params, sampleRate) });
     // Room for one input block (see push) plus the samples carried over between blocks.
-    this.kernel = createMelKernel({ nFft, window, bands }, pushBlock + 2 * nFft + params.hopLength, { scalar: options.scalar });
+    const dct = orthonormalDctMatrix(nMels, params.nMfcc);
+    this.kernel = createMelKernel({ nFft, window, bands, dct, nOut: params.nMfcc }, pushBlock + 2 * nFft + params.hopLength, { scalar: options.scalar });
     this.power = new Float64Array(nFft / 2 + 1);
     // Centred framing: the signal is preceded by n_fft/2 zeros.
     this.bufferLength = Math.floor(nFft / 2);
@@ -120,41 +121,10 @@ export class MelSpectrogramExtractor {
       throw new Error(`internal framing error: ${melPower.length / nMels} frames, expected ${nFrames}`);
     }
     const floor = this.maxDb - topDb;
-    const dct = orthonormalDctMatrix(nMels, nMfcc);
     const mfcc = new Float32Array(nFrames * nMfcc);
-    // Clip at the floor, then DCT four frames at a time so each coefficient is loaded once per four frames.
+    // Clip at the floor (in the stored float32 values), then the DCT of each frame.
     for (let i = 0; i < logMelDb.length; i++) if (logMelDb[i]! < floor) logMelDb[i] = floor;
-    let t = 0;
-    for (; t + 3 < nFrames; t += 4) {
-      const r0 = t * nMels;
-      const r1 = r0 + nMels;
-      const r2 = r1 + nMels;
-      const r3 = r2 + nMels;
-      for (let k = 0; k < nMfcc; k++) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let m = 0, d = k * nMels; m < nMels; m++, d++) {
-          const c = dct[d]!;
-          s0 += c * logMelDb[r0 + m]!;
-          s1 += c * logMelDb[r1 + m]!;
-          s2 += c * logMelDb[r2 + m]!;
-          s3 += c * logMelDb[r3 + m]!;
-        }
-        mfcc[t * nMfcc + k] = s0;
-        mfcc[(t + 1) * nMfcc + k] = s1;
-        mfcc[(t + 2) * nMfcc + k] = s2;
-        mfcc[(t + 3) * nMfcc + k] = s3;
-      }
-    }
-    for (; t < nFrames; t++) {
-      for (let k = 0; k < nMfcc; k++) {
-        let sum = 0;
-        for (let m = 0, d = k * nMels; m < nMels; m++, d++) sum += dct[d]! * logMelDb[t * nMels + m]!;
-        mfcc[t * nMfcc + k] = sum;
-      }
-    }
+    this.kernel.dct(logMelDb, mfcc);
     return { sampleRate: this.sampleRate, nFrames, nMels, nMfcc, melPower, logMelDb, mfcc };
   }
 

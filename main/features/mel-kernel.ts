@@ -348,60 +348,83 @@ function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout, pa
       () => f.get(o).i32(16 * half).i32LtU(),
     );
   }
+  /**
+   * One radix-2² butterfly on the four points at byte offsets to, to + span, to + 2·span, to + 3·span, twiddles
+   * at table + q. With `trivial` (all twiddles exactly 1 − 0i, as for h = 1) the products are skipped: x·1 and
+   * x·(−0) terms leave every non-zero value unchanged, so the outputs are those of the full butterfly.
+   */
+  const butterfly = (span: number, table: number, trivial: boolean): void => {
+    const ar = load(V('ar'), to, L.re);
+    const ai = load(V('ai'), to, L.im);
+    const xbr = load(V('xbr'), to, L.re + span);
+    const xbi = load(V('xbi'), to, L.im + span);
+    const cr = load(V('cr'), to, L.re + 2 * span);
+    const ci = load(V('ci'), to, L.im + 2 * span);
+    const xdr = load(V('xdr'), to, L.re + 3 * span);
+    const xdi = load(V('xdi'), to, L.im + 3 * span);
+    let [tbr, tbi, tdr, tdi] = [xbr, xbi, xdr, xdi];
+    const [w1r, w1i, w2r, w2i] = ['w1r', 'w1i', 'w2r', 'w2i'].map(V) as [number, number, number, number];
+    if (!trivial) {
+      load(w1r, q, table);
+      load(w1i, q, table + 16);
+      load(w2r, q, table + 32);
+      load(w2i, q, table + 48);
+      [tbr, tbi, tdr, tdi] = ['tbr', 'tbi', 'tdr', 'tdi'].map(V) as [number, number, number, number];
+      assign(tbr, sub(mul(xbr, w1r), mul(xbi, w1i)));
+      assign(tbi, add(mul(xbr, w1i), mul(xbi, w1r)));
+      assign(tdr, sub(mul(xdr, w1r), mul(xdi, w1i)));
+      assign(tdi, add(mul(xdr, w1i), mul(xdi, w1r)));
+    }
+    const [a1r, a1i, b1r, b1i, c1r, c1i, d1r, d1i] = ['a1r', 'a1i', 'b1r', 'b1i', 'c1r', 'c1i', 'd1r', 'd1i'].map(V) as [
+      number, number, number, number, number, number, number, number,
+    ];
+    assign(a1r, add(ar, tbr));
+    assign(a1i, add(ai, tbi));
+    assign(b1r, sub(ar, tbr));
+    assign(b1i, sub(ai, tbi));
+    assign(c1r, add(cr, tdr));
+    assign(c1i, add(ci, tdi));
+    assign(d1r, sub(cr, tdr));
+    assign(d1i, sub(ci, tdi));
+    let [ucr, uci, vdr, vdi] = [c1r, c1i, d1r, d1i];
+    if (!trivial) {
+      [ucr, uci, vdr, vdi] = ['ucr', 'uci', 'vdr', 'vdi'].map(V) as [number, number, number, number];
+      assign(ucr, sub(mul(c1r, w2r), mul(c1i, w2i)));
+      assign(uci, add(mul(c1r, w2i), mul(c1i, w2r)));
+      assign(vdr, sub(mul(d1r, w2r), mul(d1i, w2i)));
+      assign(vdi, add(mul(d1r, w2i), mul(d1i, w2r)));
+    }
+    store(to, L.re, add(a1r, ucr));
+    store(to, L.im, add(a1i, uci));
+    store(to, L.re + 2 * span, sub(a1r, ucr));
+    store(to, L.im + 2 * span, sub(a1i, uci));
+    store(to, L.re + span, add(b1r, vdi));
+    store(to, L.im + span, sub(b1i, vdr));
+    store(to, L.re + 3 * span, sub(b1r, vdi));
+    store(to, L.im + 3 * span, add(b1i, vdr));
+  };
   fft.fft.halves.forEach((h, s) => {
     const table = L.twiddles[s]!;
     const span = 16 * h;
     f.i32(0).set(base);
+    if (h === 1) {
+      f.doWhile(
+        () => {
+          f.get(base).set(to);
+          butterfly(span, table, true);
+          f.get(base).i32(4 * span).i32Add().set(base);
+        },
+        () => f.get(base).i32(16 * half).i32LtU(),
+      );
+      return;
+    }
     f.doWhile(
       () => {
         f.i32(0).set(o).i32(0).set(q);
         f.doWhile(
           () => {
             f.get(base).get(o).i32Add().set(to);
-            const w1r = load(V('w1r'), q, table);
-            const w1i = load(V('w1i'), q, table + 16);
-            const w2r = load(V('w2r'), q, table + 32);
-            const w2i = load(V('w2i'), q, table + 48);
-            const ar = load(V('ar'), to, L.re);
-            const ai = load(V('ai'), to, L.im);
-            const xbr = load(V('xbr'), to, L.re + span);
-            const xbi = load(V('xbi'), to, L.im + span);
-            const tbr = V('tbr');
-            const tbi = V('tbi');
-            assign(tbr, sub(mul(xbr, w1r), mul(xbi, w1i)));
-            assign(tbi, add(mul(xbr, w1i), mul(xbi, w1r)));
-            const cr = load(V('cr'), to, L.re + 2 * span);
-            const ci = load(V('ci'), to, L.im + 2 * span);
-            const xdr = load(V('xdr'), to, L.re + 3 * span);
-            const xdi = load(V('xdi'), to, L.im + 3 * span);
-            const tdr = V('tdr');
-            const tdi = V('tdi');
-            assign(tdr, sub(mul(xdr, w1r), mul(xdi, w1i)));
-            assign(tdi, add(mul(xdr, w1i), mul(xdi, w1r)));
-            const [a1r, a1i, b1r, b1i, c1r, c1i, d1r, d1i] = ['a1r', 'a1i', 'b1r', 'b1i', 'c1r', 'c1i', 'd1r', 'd1i'].map(V) as [
-              number, number, number, number, number, number, number, number,
-            ];
-            assign(a1r, add(ar, tbr));
-            assign(a1i, add(ai, tbi));
-            assign(b1r, sub(ar, tbr));
-            assign(b1i, sub(ai, tbi));
-            assign(c1r, add(cr, tdr));
-            assign(c1i, add(ci, tdi));
-            assign(d1r, sub(cr, tdr));
-            assign(d1i, sub(ci, tdi));
-            const [ucr, uci, vdr, vdi] = ['ucr', 'uci', 'vdr', 'vdi'].map(V) as [number, number, number, number];
-            assign(ucr, sub(mul(c1r, w2r), mul(c1i, w2i)));
-            assign(uci, add(mul(c1r, w2i), mul(c1i, w2r)));
-            assign(vdr, sub(mul(d1r, w2r), mul(d1i, w2i)));
-            assign(vdi, add(mul(d1r, w2i), mul(d1i, w2r)));
-            store(to, L.re, add(a1r, ucr));
-            store(to, L.im, add(a1i, uci));
-            store(to, L.re + 2 * span, sub(a1r, ucr));
-            store(to, L.im + 2 * span, sub(a1i, uci));
-            store(to, L.re + span, add(b1r, vdi));
-            store(to, L.im + span, sub(b1i, vdr));
-            store(to, L.re + 3 * span, sub(b1r, vdi));
-            store(to, L.im + 3 * span, add(b1i, vdr));
+            butterfly(span, table, false);
             f.get(o).i32(16).i32Add().set(o);
             f.get(q).i32(64).i32Add().set(q);
           },

@@ -190,8 +190,15 @@ class FunctionBody {
     this.code.push(...bytes);
     return this;
   }
-  v128Load(offset: number): this {
-    return this.simd(0x00).memarg(4, offset);
+  /** alignLog2 is only a hint (4 = 16-byte aligned). */
+  v128Load(offset: number, alignLog2 = 4): this {
+    return this.simd(0x00).memarg(alignLog2, offset);
+  }
+  /** i8x16.shuffle picking f64 lanes: 0, 1 from the first operand, 2, 3 from the second. */
+  shuffle64(lane0: number, lane1: number): this {
+    this.simd(0x0d);
+    for (const lane of [lane0, lane1]) for (let b = 0; b < 8; b++) this.code.push(8 * lane + b);
+    return this;
   }
   v128Store(offset: number): this {
     return this.simd(0x0b).memarg(4, offset);
@@ -314,54 +321,17 @@ function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout, pa
     return local;
   };
 
-  // 1. Window and pack: z[n] = x[2n]·w[2n] + i·x[2n+1]·w[2n+1], stored at its bit-reversed place.
-  f.i32(0).set(o).i32(0).set(q);
-  f.doWhile(
-    () => {
-      f.get(q).i32Load(L.bitReversed).set(to);
-      for (const part of [0, 8]) {
-        f.get(to);
-        f.get(pa).get(o).i32Add().f64Load(part).splat();
-        f.get(pb).get(o).i32Add().f64Load(part).replaceLane1();
-        f.get(o).loadSplat(L.window + part).mul();
-        f.v128Store(part === 0 ? L.re : L.im);
-      }
-      f.get(o).i32(16).i32Add().set(o);
-      f.get(q).i32(4).i32Add().set(q);
-    },
-    () => f.get(o).i32(16 * half).i32LtU(),
-  );
-
-  // 2. The complex FFT of size N/2, as ComplexFft.transform.
-  if (fft.fft.oddStage) {
-    f.i32(0).set(o);
-    f.doWhile(
-      () => {
-        for (const plane of [L.re, L.im]) {
-          const a = load(V('a'), o, plane);
-          const b = load(V('b'), o, plane + 16);
-          store(o, plane + 16, sub(a, b));
-          store(o, plane, add(a, b));
-        }
-        f.get(o).i32(32).i32Add().set(o);
-      },
-      () => f.get(o).i32(16 * half).i32LtU(),
-    );
-  }
   /**
    * One radix-2² butterfly on the four points at byte offsets to, to + span, to + 2·span, to + 3·span, twiddles
    * at table + q. With `trivial` (all twiddles exactly 1 − 0i, as for h = 1) the products are skipped: x·1 and
    * x·(−0) terms leave every non-zero value unchanged, so the outputs are those of the full butterfly.
    */
-  const butterfly = (span: number, table: number, trivial: boolean): void => {
-    const ar = load(V('ar'), to, L.re);
-    const ai = load(V('ai'), to, L.im);
-    const xbr = load(V('xbr'), to, L.re + span);
-    const xbi = load(V('xbi'), to, L.im + span);
-    const cr = load(V('cr'), to, L.re + 2 * span);
-    const ci = load(V('ci'), to, L.im + 2 * span);
-    const xdr = load(V('xdr'), to, L.re + 3 * span);
-    const xdi = load(V('xdi'), to, L.im + 3 * span);
+  const inputs = ['ar', 'ai', 'xbr', 'xbi', 'cr', 'ci', 'xdr', 'xdi'] as const;
+  const butterfly = (span: number, table: number, trivial: boolean, loaded = false): void => {
+    const [ar, ai, xbr, xbi, cr, ci, xdr, xdi] = inputs.map(V) as [number, number, number, number, number, number, number, number];
+    if (!loaded) {
+      for (let i = 0; i < 8; i++) load(V(inputs[i]!), to, (i % 2 === 0 ? L.re : L.im) + (i >> 1) * span);
+    }
     let [tbr, tbi, tdr, tdi] = [xbr, xbi, xdr, xdi];
     const [w1r, w1i, w2r, w2i] = ['w1r', 'w1i', 'w2r', 'w2i'].map(V) as [number, number, number, number];
     if (!trivial) {
@@ -403,21 +373,68 @@ function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout, pa
     store(to, L.re + 3 * span, sub(b1r, vdi));
     store(to, L.im + 3 * span, add(b1i, vdr));
   };
+  // 1. Window and pack, z[n] = x[2n]·w[2n] + i·x[2n+1]·w[2n+1]: each frame's (x[2n], x[2n+1]) is loaded and
+  // windowed as one vector, and the two frames' vectors are interleaved into (re_A, re_B) and (im_A, im_B).
+  // Without an odd stage, the first radix-2² pass (h = 1, no twiddles) is done on the way: output points
+  // p … p + 3 come from z at bit-reversed positions r, r + M/2, r + M/4, r + 3M/4 (M = N/2), and are stored
+  // in order; otherwise z[n] is stored at its bit-reversed place for the radix-2 pass.
+  const ra = f.local(i32);
+  const rb = f.local(i32);
+  const packed = (local: number, offset: number, window: number): void => {
+    f.get(o).v128Load(L.window + offset).set(window);
+    f.get(ra).v128Load(offset, 3).get(window).mul();
+    f.get(rb).v128Load(offset, 3).get(window).mul();
+    f.set(window).set(local);
+    f.get(local).get(window).shuffle64(1, 3).set(V('packIm'));
+    f.get(local).get(window).shuffle64(0, 2).set(local);
+  };
+  const mergedFirstPass = !fft.fft.oddStage && fft.fft.halves[0] === 1;
+  f.i32(0).set(base).i32(0).set(q);
+  f.doWhile(
+    () => {
+      f.get(q).i32Load(L.bitReversed).set(o);
+      f.get(pa).get(o).i32Add().set(ra);
+      f.get(pb).get(o).i32Add().set(rb);
+      if (mergedFirstPass) {
+        [0, half / 2, half / 4, (3 * half) / 4].forEach((offset, i) => {
+          packed(V(inputs[2 * i]!), 16 * offset, V('packW'));
+          f.get(V('packIm')).set(V(inputs[2 * i + 1]!));
+        });
+        f.get(base).set(to);
+        butterfly(16, L.twiddles[0]!, true, true);
+      } else {
+        packed(V('ar'), 0, V('packW'));
+        // Bit reversal is its own inverse: z[rev(p)] belongs at p.
+        f.get(base).get(V('ar')).v128Store(L.re);
+        f.get(base).get(V('packIm')).v128Store(L.im);
+      }
+      f.get(base).i32(mergedFirstPass ? 64 : 16).i32Add().set(base);
+      f.get(q).i32(mergedFirstPass ? 16 : 4).i32Add().set(q);
+    },
+    () => f.get(base).i32(16 * half).i32LtU(),
+  );
+
+  // 2. The complex FFT of size N/2, as ComplexFft.transform.
+  if (fft.fft.oddStage) {
+    f.i32(0).set(o);
+    f.doWhile(
+      () => {
+        for (const plane of [L.re, L.im]) {
+          const a = load(V('a'), o, plane);
+          const b = load(V('b'), o, plane + 16);
+          store(o, plane + 16, sub(a, b));
+          store(o, plane, add(a, b));
+        }
+        f.get(o).i32(32).i32Add().set(o);
+      },
+      () => f.get(o).i32(16 * half).i32LtU(),
+    );
+  }
   fft.fft.halves.forEach((h, s) => {
     const table = L.twiddles[s]!;
     const span = 16 * h;
+    if (h === 1 && mergedFirstPass) return;
     f.i32(0).set(base);
-    if (h === 1) {
-      f.doWhile(
-        () => {
-          f.get(base).set(to);
-          butterfly(span, table, true);
-          f.get(base).i32(4 * span).i32Add().set(base);
-        },
-        () => f.get(base).i32(16 * half).i32LtU(),
-      );
-      return;
-    }
     f.doWhile(
       () => {
         f.i32(0).set(o).i32(0).set(q);

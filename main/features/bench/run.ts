@@ -45,17 +45,33 @@ function timeOurs(samples: Float32Array, rate: number, preset: FeaturePreset): n
   return median(times);
 }
 
-function timeLibrosa(python: string, dir: string, samples: Float32Array, rate: number, preset: FeaturePreset): number {
+interface LibrosaTiming {
+  /** The faster of the two medians below: librosa's best showing. */
+  median_s: number;
+  /** numpy/OpenBLAS with its default threads (both cores for the mel matrix product). */
+  default_threads_s: number;
+  /** One BLAS thread, like for like with our single thread. */
+  one_thread_s: number;
+}
+
+function timeLibrosa(python: string, dir: string, samples: Float32Array, rate: number, preset: FeaturePreset): LibrosaTiming {
   const params = featurePresetParameters[preset];
   const raw = join(dir, `${preset}.f32`);
   writeFileSync(raw, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
-  const env = { ...process.env };
-  // Per the machine notes, these slow a current numpy; unset together, for librosa's best showing.
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
   const args = [rate, params.nFft, params.winLength, params.hopLength, params.nMels, params.nMfcc, presetFMax(params, rate), runs].map(String);
-  const out = execFileSync(python, [join(repoRoot, 'main', 'features', 'bench', 'librosa_features.py'), raw, ...args], { env, encoding: 'utf8' });
-  return (JSON.parse(out) as { median_s: number }).median_s;
+  const run = (threads: Record<string, string>): number => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...threads };
+    // Per the machine notes, these slow a current numpy; unset together, for librosa's best showing.
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    const out = execFileSync(python, [join(repoRoot, 'main', 'features', 'bench', 'librosa_features.py'), raw, ...args], { env, encoding: 'utf8' });
+    return (JSON.parse(out) as { median_s: number }).median_s;
+  };
+  // OpenBLAS spreads librosa's mel product over both cores by default: a little faster on an idle machine,
+  // much slower on a busy one. Our extraction is single-threaded, so time both and compare with the faster.
+  const defaultThreads = run({});
+  const oneThread = run({ OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
+  return { median_s: Math.min(defaultThreads, oneThread), default_threads_s: defaultThreads, one_thread_s: oneThread };
 }
 
 /** Writes a 60-minute 48 kHz 16-bit mono WAV of repeated speech, block by block. */
@@ -80,15 +96,21 @@ async function main(): Promise<void> {
   if (!('python' in found)) throw new Error(`librosa is needed for the comparison: ${found.reason}`);
   const dir = mkdtempSync(join(tmpdir(), 'voicevault-bench-'));
   try {
-    const results: Record<string, { ours_s: number; librosa_s: number; ratio: number }> = {};
+    const results: Record<string, { ours_s: number; librosa_s: number; ratio: number; librosa_threads: Omit<LibrosaTiming, 'median_s'> }> = {};
     for (const [preset, clip, rate] of [
       ['speech16k', 'speech_en_16k.wav', 16000],
       ['librosa_default', 'speech_de_48k.wav', 48000],
     ] as const) {
       const samples = await speechMinute(clip, rate);
       const ours = timeOurs(samples, rate, preset);
-      const librosa = timeLibrosa(found.python, dir, samples, rate, preset);
-      results[preset] = { ours_s: ours, librosa_s: librosa, ratio: librosa / ours };
+      const timing = timeLibrosa(found.python, dir, samples, rate, preset);
+      const librosa = timing.median_s;
+      results[preset] = {
+        ours_s: ours,
+        librosa_s: librosa,
+        ratio: librosa / ours,
+        librosa_threads: { default_threads_s: timing.default_threads_s, one_thread_s: timing.one_thread_s },
+      };
       log(`${preset} on 60 s at ${rate / 1000} kHz: ours ${(ours * 1000).toFixed(1)} ms, librosa ${(librosa * 1000).toFixed(1)} ms → ${(librosa / ours).toFixed(2)}× librosa's speed`);
     }
 

@@ -288,7 +288,7 @@ function emit(f: FunctionBody, e: Expr): void {
 }
 
 /** The module: memory (exported as "memory") and run(aByteOffset, bByteOffset) (exported as "run"). */
-function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout, pages: number): Uint8Array {
+function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout): Uint8Array {
   const half = spec.nFft / 2;
   const f = new FunctionBody(2);
   const [pa, pb] = [0, 1];
@@ -530,12 +530,11 @@ function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout, pa
   const d = encodeDct(spec, L);
   const typeSection = section(1, vector([[0x60, 2, i32, i32, 0], [0x60, 1, i32, 0]]));
   const functionSection = section(3, vector([[0], [1]]));
-  const memoryLimits: number[] = [0x00];
-  uleb(memoryLimits, pages);
-  const memorySection = section(5, vector([memoryLimits]));
-  const exportSection = section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0], [...name('dct'), 0x00, 1]]));
+  // Memory is imported ("kernel" "memory", at least one page), sized by the caller.
+  const importSection = section(2, vector([[...name('kernel'), ...name('memory'), 0x02, 0x00, 0x01]]));
+  const exportSection = section(7, vector([[...name('run'), 0x00, 0], [...name('dct'), 0x00, 1]]));
   const codeSection = section(10, vector([f.encode(), d.encode()]));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSection, ...functionSection, ...memorySection, ...exportSection, ...codeSection]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSection, ...importSection, ...functionSection, ...exportSection, ...codeSection]);
 }
 
 /**
@@ -610,7 +609,6 @@ function writeTables(memory: ArrayBuffer, spec: MelKernelSpec, fft: RealPowerSpe
 // all the kernel uses.
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 interface WasmModule {
   readonly __wasmModule?: never;
@@ -618,7 +616,8 @@ interface WasmModule {
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { readonly exports: Record<string, unknown> };
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -642,44 +641,48 @@ class WasmMelKernel implements MelKernel {
   samples!: Float64Array;
   power!: Float64Array;
   mel!: Float64Array;
-  private readonly memory: WasmMemory;
-  private readonly runRaw: (a: number, b: number) => void;
-  private readonly dctRaw: (inEnd: number) => void;
-  private readonly nOut: number;
+  private memory!: WasmMemory;
+  private runRaw!: (a: number, b: number) => void;
+  private dctRaw!: (inEnd: number) => void;
+  private readonly api: WasmApi;
+  private readonly module: WasmModule;
+  private readonly spec: MelKernelSpec;
+  private readonly fft: RealPowerSpectrum;
   private readonly layout: Layout;
-  private readonly nBins: number;
-  private readonly nMels: number;
 
   constructor(api: WasmApi, module: WasmModule, spec: MelKernelSpec, fft: RealPowerSpectrum, layout: Layout, initialSamples: number) {
-    const instance = new api.Instance(module);
-    this.memory = instance.exports.memory as WasmMemory;
+    this.api = api;
+    this.module = module;
+    this.spec = spec;
+    this.fft = fft;
+    this.layout = layout;
+    this.instantiate(initialSamples);
+  }
+
+  /**
+   * A fresh instance on a fresh memory with room for `capacity` samples. Memory is never grown in place:
+   * growing detaches the old ArrayBuffer, and the first detach anywhere in the process makes V8 add detach
+   * checks to every typed-array access in optimised JavaScript (measured: the resampler ~20% slower).
+   */
+  private instantiate(capacity: number): void {
+    const { api, layout, spec } = this;
+    const memory = new api.Memory({ initial: Math.ceil((layout.samples + 8 * capacity) / pageBytes) });
+    const instance = new api.Instance(this.module, { kernel: { memory } });
+    this.memory = memory;
     this.runRaw = instance.exports.run as (a: number, b: number) => void;
     this.dctRaw = instance.exports.dct as (inEnd: number) => void;
-    this.nOut = spec.nOut;
-    this.layout = layout;
-    this.nBins = spec.nFft / 2 + 1;
-    this.nMels = spec.bands.length;
-    writeTables(this.memory.buffer, spec, fft, layout);
-    this.reserveSamples(initialSamples);
-    this.refreshViews();
+    writeTables(memory.buffer, spec, this.fft, layout);
+    const buffer = memory.buffer;
+    this.samples = new Float64Array(buffer, layout.samples, (buffer.byteLength - layout.samples) / 8);
+    this.power = new Float64Array(buffer, layout.power, 2 * (spec.nFft / 2 + 1));
+    this.mel = new Float64Array(buffer, layout.mel, 2 * spec.bands.length);
   }
 
   reserveSamples(length: number): void {
-    const needed = this.layout.samples + 8 * length;
-    const have = this.memory.buffer.byteLength;
-    if (needed > have) {
-      this.memory.grow(Math.ceil((needed - have) / pageBytes));
-      this.refreshViews();
-    } else if (!this.samples) {
-      this.refreshViews();
-    }
-  }
-
-  private refreshViews(): void {
-    const buffer = this.memory.buffer;
-    this.samples = new Float64Array(buffer, this.layout.samples, (buffer.byteLength - this.layout.samples) / 8);
-    this.power = new Float64Array(buffer, this.layout.power, 2 * this.nBins);
-    this.mel = new Float64Array(buffer, this.layout.mel, 2 * this.nMels);
+    if (length <= this.samples.length) return;
+    const old = this.samples;
+    this.instantiate(Math.max(length, 2 * old.length));
+    this.samples.set(old);
   }
 
   run(a: number, b: number): void {
@@ -688,7 +691,8 @@ class WasmMelKernel implements MelKernel {
   }
 
   dct(logMel: Float32Array, out: Float32Array): void {
-    const { nMels, nOut } = this;
+    const nMels = this.spec.bands.length;
+    const nOut = this.spec.nOut;
     const { dctIn, dctOut, dctPairs } = this.layout;
     const buffer = this.memory.buffer;
     const input = new Float64Array(buffer, dctIn, dctBlock * nMels);
@@ -773,7 +777,7 @@ export function createMelKernel(spec: MelKernelSpec, initialSamples: number, opt
   const key = JSON.stringify([spec.nFft, spec.nOut, spec.bands.map((b) => [b.firstBin, b.weights.length])]);
   let module = moduleCache.get(key);
   if (!module) {
-    module = new wasm.Module(encodeModule(spec, fft, layout, Math.ceil(layout.samples / pageBytes) + 1));
+    module = new wasm.Module(encodeModule(spec, fft, layout));
     moduleCache.set(key, module);
   }
   return new WasmMelKernel(wasm, module, spec, fft, layout, initialSamples);

@@ -647,15 +647,17 @@ class WasmMelKernel implements MelKernel {
   private readonly api: WasmApi;
   private readonly module: WasmModule;
   private readonly spec: MelKernelSpec;
-  private readonly fft: RealPowerSpectrum;
   private readonly layout: Layout;
 
-  constructor(api: WasmApi, module: WasmModule, spec: MelKernelSpec, fft: RealPowerSpectrum, layout: Layout, initialSamples: number) {
+  /** The constant tables, bytes [0, layout.samples) of a fresh memory. */
+  private readonly tables: Uint8Array;
+
+  constructor(api: WasmApi, module: WasmModule, spec: MelKernelSpec, layout: Layout, tables: Uint8Array, initialSamples: number) {
     this.api = api;
     this.module = module;
     this.spec = spec;
-    this.fft = fft;
     this.layout = layout;
+    this.tables = tables;
     this.instantiate(initialSamples);
   }
 
@@ -671,8 +673,8 @@ class WasmMelKernel implements MelKernel {
     this.memory = memory;
     this.runRaw = instance.exports.run as (a: number, b: number) => void;
     this.dctRaw = instance.exports.dct as (inEnd: number) => void;
-    writeTables(memory.buffer, spec, this.fft, layout);
     const buffer = memory.buffer;
+    new Uint8Array(buffer, 0, layout.samples).set(this.tables);
     this.samples = new Float64Array(buffer, layout.samples, (buffer.byteLength - layout.samples) / 8);
     this.power = new Float64Array(buffer, layout.power, 2 * (spec.nFft / 2 + 1));
     this.mel = new Float64Array(buffer, layout.mel, 2 * spec.bands.length);
@@ -765,20 +767,31 @@ class ScalarMelKernel implements MelKernel {
   }
 }
 
-/**
- * A kernel for `spec` with room for `initialSamples` pending samples: WebAssembly SIMD where available
- * (unless `scalar` is asked for), else plain JavaScript.
- */
-export function createMelKernel(spec: MelKernelSpec, initialSamples: number, options: { scalar?: boolean } = {}): MelKernel {
+/** Makes kernels for one spec; the preparation (tables, compiled module) is done once. */
+export interface MelKernelFactory {
+  create(initialSamples: number): MelKernel;
+}
+
+/** WebAssembly SIMD where available (unless `scalar` is asked for), else plain JavaScript. */
+export function prepareMelKernel(spec: MelKernelSpec, options: { scalar?: boolean } = {}): MelKernelFactory {
   const fft = new RealPowerSpectrum(spec.nFft);
-  if (options.scalar || !supportsSimd() || !wasm) return new ScalarMelKernel(spec, fft, initialSamples);
+  const api = wasm;
+  if (options.scalar || !supportsSimd() || !api) return { create: (initialSamples) => new ScalarMelKernel(spec, fft, initialSamples) };
   const layout = layoutFor(spec, fft);
   // The code depends on the sizes and the bands' spans only; window, weights and DCT matrix are data in memory.
   const key = JSON.stringify([spec.nFft, spec.nOut, spec.bands.map((b) => [b.firstBin, b.weights.length])]);
   let module = moduleCache.get(key);
   if (!module) {
-    module = new wasm.Module(encodeModule(spec, fft, layout));
+    module = new api.Module(encodeModule(spec, fft, layout));
     moduleCache.set(key, module);
   }
-  return new WasmMelKernel(wasm, module, spec, fft, layout, initialSamples);
+  const tables = new ArrayBuffer(layout.samples);
+  writeTables(tables, spec, fft, layout);
+  const compiled = module;
+  return { create: (initialSamples) => new WasmMelKernel(api, compiled, spec, layout, new Uint8Array(tables), initialSamples) };
+}
+
+/** A kernel for `spec` with room for `initialSamples` pending samples (see prepareMelKernel). */
+export function createMelKernel(spec: MelKernelSpec, initialSamples: number, options: { scalar?: boolean } = {}): MelKernel {
+  return prepareMelKernel(spec, options).create(initialSamples);
 }

@@ -4,7 +4,7 @@
 import { orthonormalDctMatrix } from './dct';
 import { melFilterbank } from './mel-filterbank';
 import { presetFMax, type FeatureParameters } from './presets';
-import { createMelKernel, type MelKernel } from './mel-kernel';
+import { prepareMelKernel, type MelKernel, type MelKernelFactory } from './mel-kernel';
 import { paddedPeriodicHann } from './window';
 
 /** Frame-major features: value of frame t, coefficient c at [t * width + c]. */
@@ -56,6 +56,25 @@ export interface MelSpectrogramOptions {
 /** push() takes its input in blocks of this many samples, so the pending-sample buffer stays small. */
 const pushBlock = 1 << 15;
 
+const kernelFactories = new Map<string, MelKernelFactory>();
+
+/** The window, filter bank and DCT of `params` at `sampleRate`, made (and the kernel prepared) once per set. */
+function kernelFactory(params: FeatureParameters, sampleRate: number, scalar: boolean): MelKernelFactory {
+  const { nFft, winLength, nMels, fMin, nMfcc } = params;
+  const fMax = presetFMax(params, sampleRate);
+  const key = JSON.stringify([sampleRate, nFft, winLength, nMels, fMin, fMax, nMfcc, scalar]);
+  let factory = kernelFactories.get(key);
+  if (!factory) {
+    const window = paddedPeriodicHann(winLength, nFft);
+    const bands = melFilterbank({ sampleRate, nFft, nMels, fMin, fMax });
+    const dct = orthonormalDctMatrix(nMels, nMfcc);
+    factory = prepareMelKernel({ nFft, window, bands, dct, nOut: nMfcc }, { scalar });
+    if (kernelFactories.size >= 32) kernelFactories.clear();
+    kernelFactories.set(key, factory);
+  }
+  return factory;
+}
+
 export class MelSpectrogramExtractor {
   readonly sampleRate: number;
   private readonly params: FeatureParameters;
@@ -80,12 +99,9 @@ export class MelSpectrogramExtractor {
     if (!Number.isFinite(sampleRate) || sampleRate <= 0) throw new RangeError(`bad sample rate ${sampleRate}`);
     this.params = params;
     this.sampleRate = sampleRate;
-    const { nFft, winLength, nMels } = params;
-    const window = paddedPeriodicHann(winLength, nFft);
-    const bands = melFilterbank({ sampleRate, nFft, nMels, fMin: params.fMin, fMax: presetFMax(params, sampleRate) });
+    const { nFft, nMels } = params;
     // Room for one input block (see push) plus the samples carried over between blocks.
-    const dct = orthonormalDctMatrix(nMels, params.nMfcc);
-    this.kernel = createMelKernel({ nFft, window, bands, dct, nOut: params.nMfcc }, pushBlock + 2 * nFft + params.hopLength, { scalar: options.scalar });
+    this.kernel = kernelFactory(params, sampleRate, options.scalar ?? false).create(pushBlock + 2 * nFft + params.hopLength);
     this.power = new Float64Array(nFft / 2 + 1);
     // Centred framing: the signal is preceded by n_fft/2 zeros.
     this.bufferLength = Math.floor(nFft / 2);

@@ -93,8 +93,39 @@ describe('FFT', () => {
 describe('two-frame mel kernel', () => {
   function kernelSpec(nFft: number, winLength: number, nMels: number, nOut: number) {
     const bands = melFilterbank({ sampleRate: 16000, nFft, nMels, fMin: 0, fMax: 8000 });
-    return { nFft, window: paddedPeriodicHann(winLength, nFft), bands, dct: orthonormalDctMatrix(nMels, nOut), nOut };
+    return { nFft, window: paddedPeriodicHann(winLength, nFft), bands, dct: orthonormalDctMatrix(nMels, nOut), nOut, amin: 1e-10 };
   }
+
+  it('gives bit for bit the decibels of Math.log, across exponents, near 1 and powers of two, and at the floor', () => {
+    const spec = kernelSpec(512, 400, 40, 13);
+    const fast = createMelKernel(spec, 1024);
+    const values: number[] = [1, 2, 0.5, 1e-10, 1.0000000001e-10, 9.9e-11, 0, -1, Infinity, NaN, Math.SQRT2, Math.SQRT1_2, 1e300, 2 ** -30];
+    let seed = 12345;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let i = 0; i < 100_000; i++) {
+      const kind = i % 4;
+      if (kind === 0) values.push(10 ** (-10 + 16 * random()));
+      else if (kind === 1) values.push(1 + (random() - 0.5) * 2 ** -18);
+      else if (kind === 2) values.push(2 ** Math.floor(-33 + 40 * random()) * (1 + (random() - 0.5) * 2 ** -19));
+      else values.push(random() * 1e-9);
+    }
+    const { dbPerLn, dbFloor } = { dbPerLn: 10 / Math.LN10, dbFloor: (10 / Math.LN10) * Math.log(1e-10) };
+    const width = fast.mel.length;
+    let mismatches = 0;
+    for (let at = 0; at < values.length; at += width) {
+      for (let j = 0; j < width; j++) fast.mel[j] = values[(at + j) % values.length]!;
+      fast.decibels();
+      for (let j = 0; j < width; j++) {
+        const x = fast.mel[j]!;
+        const expected = x > 1e-10 ? dbPerLn * Math.log(x) : dbFloor;
+        if (!Object.is(fast.db[j], expected)) mismatches++;
+      }
+    }
+    expect(mismatches).toBe(0);
+  });
 
   it('runs as WebAssembly SIMD here', () => {
     expect(createMelKernel(kernelSpec(512, 400, 40, 13), 4096).simd).toBe(true);
@@ -140,6 +171,7 @@ describe('two-frame mel kernel', () => {
         slow.run(a, b);
         expect(Array.from(fast.power)).toEqual(Array.from(slow.power));
         expect(Array.from(fast.mel)).toEqual(Array.from(slow.mel));
+        expect(Array.from(fast.db)).toEqual(Array.from(slow.db));
         const power = new Float64Array(nFft / 2 + 1);
         new RealPowerSpectrum(nFft).compute(slow.samples, b, spec.window, power);
         expect(Array.from(fast.power.filter((_, i) => i % 2 === 1))).toEqual(Array.from(power));

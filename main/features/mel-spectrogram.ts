@@ -60,15 +60,15 @@ const kernelFactories = new Map<string, MelKernelFactory>();
 
 /** The window, filter bank and DCT of `params` at `sampleRate`, made (and the kernel prepared) once per set. */
 function kernelFactory(params: FeatureParameters, sampleRate: number, scalar: boolean): MelKernelFactory {
-  const { nFft, winLength, nMels, fMin, nMfcc } = params;
+  const { nFft, winLength, nMels, fMin, nMfcc, amin } = params;
   const fMax = presetFMax(params, sampleRate);
-  const key = JSON.stringify([sampleRate, nFft, winLength, nMels, fMin, fMax, nMfcc, scalar]);
+  const key = JSON.stringify([sampleRate, nFft, winLength, nMels, fMin, fMax, nMfcc, amin, scalar]);
   let factory = kernelFactories.get(key);
   if (!factory) {
     const window = paddedPeriodicHann(winLength, nFft);
     const bands = melFilterbank({ sampleRate, nFft, nMels, fMin, fMax });
     const dct = orthonormalDctMatrix(nMels, nMfcc);
-    factory = prepareMelKernel({ nFft, window, bands, dct, nOut: nMfcc }, { scalar });
+    factory = prepareMelKernel({ nFft, window, bands, dct, nOut: nMfcc, amin }, { scalar });
     if (kernelFactories.size >= 32) kernelFactories.clear();
     kernelFactories.set(key, factory);
   }
@@ -179,7 +179,7 @@ export class MelSpectrogramExtractor {
 
   /** Stores lane `lane` of the kernel's output as the next frame (which started at samples[start]). */
   private emitFrame(start: number, lane: 0 | 1): void {
-    const { nFft, nMels, amin } = this.params;
+    const { nFft, nMels } = this.params;
     const { kernel, onFrame } = this;
     if (onFrame) {
       const { power } = this;
@@ -187,20 +187,17 @@ export class MelSpectrogramExtractor {
       for (let k = 0; k < power.length; k++) power[k] = interleaved[2 * k + lane]!;
       onFrame(kernel.samples.subarray(start, start + nFft), power);
     }
-    const mel = kernel.mel;
+    const { mel, db } = kernel;
     const melOut = this.melPower.reserve(nMels);
     const dbOut = this.dbUnclipped.reserve(nMels);
     const at = this.melPower.length;
-    const dbPerLn = 10 / Math.LN10;
-    const dbFloor = dbPerLn * Math.log(amin);
     let maxDb = this.maxDb;
     for (let m = 0; m < nMels; m++) {
-      const sum = mel[2 * m + lane]!;
-      melOut[at + m] = sum;
-      // 10·log10(max(S, amin)) with ref = 1.0 (so no offset), via the natural log.
-      const db = sum > amin ? dbPerLn * Math.log(sum) : dbFloor;
-      dbOut[at + m] = db;
-      if (db > maxDb) maxDb = db;
+      melOut[at + m] = mel[2 * m + lane]!;
+      // 10·log10(max(S, amin)), ref 1.0, computed by the kernel.
+      const value = db[2 * m + lane]!;
+      dbOut[at + m] = value;
+      if (value > maxDb) maxDb = value;
     }
     this.maxDb = maxDb;
     this.melPower.length += nMels;

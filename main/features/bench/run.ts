@@ -13,7 +13,8 @@ import { featurePresetParameters, presetFMax } from '../presets';
 import { ensureReferencePython, repoRoot } from '../reference-venv';
 
 const json = process.argv.includes('--json');
-const runs = 7;
+// Both sides: one warm-up, then the median of this many runs (15 rather than 7: the build machine is shared).
+const runs = 15;
 const log = (text: string): void => {
   if (!json) process.stdout.write(`${text}\n`);
 };

@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { test as base, chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { ipcMethods } from '../shared/ipc-contract';
 import type { Deployment } from '../main/aws/deployment';
-import { emulatorCredentials } from '../main/aws/target';
-import { startMotoServer } from '../main/emulator/moto-server';
-import { provisionEmulator } from '../main/emulator/provision';
+import { startProvisionedEmulator } from '../main/emulator/local-emulator';
 import { createSessionHandlers } from '../main/session';
 import { startTestBridge, type TestBridge } from './bridge/server';
 import { installBridgeShim } from './bridge/page-shim';
@@ -27,9 +25,9 @@ interface TestFixtures {
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   deployment: [
     async ({}, use) => {
-      const moto = await startMotoServer();
+      const { moto, deployment } = await startProvisionedEmulator();
       try {
-        await use(await provisionEmulator({ target: { region: 'eu-central-1', endpoint: moto.endpoint, credentials: emulatorCredentials } }));
+        await use(deployment);
       } finally {
         await moto.stop();
       }

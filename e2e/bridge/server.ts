@@ -1,12 +1,10 @@
 // The loopback test bridge: serves the built renderer and answers the IPC contract over HTTP on
 // 127.0.0.1, backed by the real main-process services. It lives in e2e/ only and is never part of
 // a release build (a test checks the bundles).
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { contentSecurityPolicy } from '../../shared/csp';
 import type { IpcHandlers } from '../../shared/ipc-contract';
-import { contentTypeOf, resolveAppFile } from '../../main/electron/protocol';
+import { serveAppFile } from '../../main/electron/protocol';
 import { dispatchIpc } from '../../main/session/dispatch';
 
 export interface TestBridge {
@@ -36,19 +34,13 @@ export async function startTestBridge(rendererRoot: string, handlers: IpcHandler
         response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result));
         return;
       }
-      const file = resolveAppFile(rendererRoot, `http://127.0.0.1${url.pathname}`);
-      if (request.method !== 'GET' || !file) {
+      if (request.method !== 'GET') {
         response.writeHead(404).end();
         return;
       }
-      try {
-        const body = await readFile(file);
-        response
-          .writeHead(200, { 'Content-Type': contentTypeOf(file), 'Content-Security-Policy': contentSecurityPolicy })
-          .end(body);
-      } catch {
-        response.writeHead(404).end();
-      }
+      // The same file serving (and CSP header) as the app:// protocol.
+      const served = await serveAppFile(rendererRoot, `http://127.0.0.1${url.pathname}`);
+      response.writeHead(served.status, Object.fromEntries(served.headers)).end(Buffer.from(await served.arrayBuffer()));
     })().catch(() => {
       if (!response.headersSent) response.writeHead(400).end();
     });

@@ -13,7 +13,7 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json',
 };
 
-export function contentTypeOf(file: string): string {
+function contentTypeOf(file: string): string {
   return contentTypes[extname(file)] ?? 'application/octet-stream';
 }
 

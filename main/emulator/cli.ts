@@ -5,7 +5,8 @@
 import { voiceVaultConfig } from '../../shared/config';
 import { isVoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment, writeDeployment, type Deployment } from '../aws/deployment';
-import { emulatorCredentials, type AwsTarget } from '../aws/target';
+import type { AwsTarget } from '../aws/target';
+import { emulatorTarget } from './local-emulator';
 import { startMotoServer } from './moto-server';
 import { provisionEmulator } from './provision';
 
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
 
   if (previous?.endpoint && (await answers(previous.endpoint))) {
     console.log(`An emulator already answers at ${previous.endpoint}; provisioning it again.`);
-    const deployment = await provisionAndSave({ region: previous.region, endpoint: previous.endpoint, credentials: emulatorCredentials }, statePath, previous);
+    const deployment = await provisionAndSave(emulatorTarget(previous.endpoint, previous.region), statePath, previous);
     console.log(describe(deployment, statePath));
     return 0;
   }
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   try {
-    const deployment = await provisionAndSave({ region, endpoint: moto.endpoint, credentials: emulatorCredentials }, statePath, previous);
+    const deployment = await provisionAndSave(emulatorTarget(moto.endpoint, region), statePath, previous);
     console.log(describe(deployment, statePath));
     console.log('Press Ctrl-C to stop.');
   } catch (error) {

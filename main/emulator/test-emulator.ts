@@ -2,8 +2,9 @@
 // and stops it afterwards. Tests never depend on an emulator left running.
 import { afterAll, beforeAll } from 'vitest';
 import type { Deployment } from '../aws/deployment';
-import { emulatorCredentials, type AwsTarget } from '../aws/target';
-import { startMotoServer, type MotoServer } from './moto-server';
+import type { AwsTarget } from '../aws/target';
+import { startProvisionedEmulator } from './local-emulator';
+import type { MotoServer } from './moto-server';
 import { provisionEmulator } from './provision';
 
 export interface TestEmulator {
@@ -15,15 +16,14 @@ export interface TestEmulator {
   reprovision(): Promise<void>;
 }
 
-export function useTestEmulator(region = 'eu-central-1'): () => TestEmulator {
+export function useTestEmulator(region?: string): () => TestEmulator {
   let emulator: TestEmulator | undefined;
   beforeAll(async () => {
-    const moto = await startMotoServer();
-    const adminTarget: AwsTarget = { region, endpoint: moto.endpoint, credentials: emulatorCredentials };
+    const { moto, target: adminTarget, deployment } = await startProvisionedEmulator(region);
     const current: TestEmulator = {
       moto,
       adminTarget,
-      deployment: await provisionEmulator({ target: adminTarget }),
+      deployment,
       reprovision: async () => {
         await moto.reset();
         current.deployment = await provisionEmulator({ target: adminTarget });

@@ -1,6 +1,32 @@
 // The contract's method names and channels, free of schema code so the sandboxed preload stays tiny.
 // shared/ipc-contract.ts must define exactly these methods (checked at compile time).
-export const ipcMethods = ['getAppInfo', 'signIn', 'signOut', 'getPartition'] as const;
+export const ipcMethods = [
+  'getAppInfo',
+  // sign-in lifetime
+  'signIn',
+  'completeNewPassword',
+  'verifyMfaSetup',
+  'submitMfaCode',
+  'forgotPassword',
+  'confirmForgotPassword',
+  'getSession',
+  'signOut',
+  // partition, consent
+  'getPartition',
+  'acceptConsent',
+  // recording and import
+  'checkMicrophone',
+  'beginTake',
+  'appendTakeAudio',
+  'finishTake',
+  'submitTake',
+  'discardTake',
+  'skipPrompt',
+  'importAudio',
+  // outbox and history
+  'listOutbox',
+  'retryUpload',
+] as const;
 export type IpcMethod = (typeof ipcMethods)[number];
 
 /** One namespace, so the allow-list is the contract itself. */

@@ -1,36 +1,80 @@
 // The one IPC contract. The preload bridge, the main-process handlers, the renderer's types and
 // the Playwright loopback bridge are all derived from this object, so they cannot drift.
+// Audio crosses as ArrayBuffer chunks of float32 mono PCM (about 100 ms each): contextBridge cannot
+// hand over a MessagePort.
 import { z } from 'zod';
+import type {
+  AppInfo,
+  ImportResult,
+  MicCheckReport,
+  OutboxItemView,
+  SessionSummary,
+  SignInStep,
+  TakeReview,
+} from './domain';
 import type { ErrorResult } from './errors';
 import type { IpcMethod } from './ipc-channels';
 import type { Partition } from './partition';
 
 export { ipcChannel, ipcMethods, isIpcMethod, type IpcMethod } from './ipc-channels';
-
-export interface AppInfo {
-  version: string;
-  target: 'emulator' | 'aws';
-  region: string;
-}
-
-export interface SessionSummary {
-  username: string;
-  partition: string;
-}
+export type { AppInfo, SessionSummary } from './domain';
 
 export type Result<T> = { type: 'success'; value: T } | ErrorResult;
 
 const noArguments = z.undefined();
+const username = z.string().min(1).max(128);
+const password = z.string().min(1).max(256);
+const sixDigits = z.string().regex(/^\d{6}$/, 'a six-digit code');
+/** ULIDs: the sample id is fixed when the take is captured or imported. */
+const sampleId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+const promptId = z.string().min(1).max(64);
+/** At most 10 s of 48 kHz float32 per chunk; the recorder sends about 100 ms. */
+const pcmChunk = z.instanceof(ArrayBuffer).refine((b) => b.byteLength % 4 === 0 && b.byteLength <= 48_000 * 4 * 10, 'float32 PCM chunk');
+/** Imported files cross as bytes (no paths): at most 256 MiB. */
+const fileBytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0 && b.byteLength <= 256 * 1024 * 1024, 'a file of at most 256 MiB');
 
 /** Request schemas, checked in main before any handler runs; the response types ride along. */
 export const ipcContract = {
   getAppInfo: { request: noArguments, response: {} as AppInfo },
-  signIn: {
-    request: z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) }).strict(),
-    response: {} as SessionSummary,
+
+  signIn: { request: z.object({ username, password }).strict(), response: {} as SignInStep },
+  completeNewPassword: { request: z.object({ newPassword: password }).strict(), response: {} as SignInStep },
+  verifyMfaSetup: { request: z.object({ code: sixDigits }).strict(), response: {} as SignInStep },
+  submitMfaCode: { request: z.object({ code: sixDigits }).strict(), response: {} as SignInStep },
+  forgotPassword: { request: z.object({ username }).strict(), response: {} as { destination: string } },
+  confirmForgotPassword: {
+    request: z.object({ username, code: z.string().min(1).max(16), newPassword: password }).strict(),
+    response: {} as { reset: true },
   },
-  signOut: { request: noArguments, response: {} as { signedOut: true } },
+  getSession: { request: noArguments, response: {} as SessionSummary | null },
+  signOut: { request: z.object({ everywhere: z.boolean() }).strict().optional(), response: {} as { signedOut: true } },
+
   getPartition: { request: noArguments, response: {} as Partition },
+  acceptConsent: { request: z.object({ version: z.string().min(1).max(64) }).strict(), response: {} as SessionSummary },
+
+  checkMicrophone: {
+    request: z.object({ sampleRate: z.number().int().min(8000).max(192000), pcm: pcmChunk }).strict(),
+    response: {} as MicCheckReport,
+  },
+  beginTake: {
+    request: z.object({ promptId, sampleRate: z.number().int().min(8000).max(192000) }).strict(),
+    response: {} as { sample: string },
+  },
+  appendTakeAudio: { request: z.object({ sample: sampleId, pcm: pcmChunk }).strict(), response: {} as { seconds: number } },
+  finishTake: { request: z.object({ sample: sampleId }).strict(), response: {} as TakeReview },
+  submitTake: { request: z.object({ sample: sampleId }).strict(), response: {} as OutboxItemView },
+  discardTake: { request: z.object({ sample: sampleId }).strict(), response: {} as { discarded: true } },
+  skipPrompt: {
+    request: z.object({ promptId, reason: z.string().min(1).max(500) }).strict(),
+    response: {} as { skipped: true },
+  },
+  importAudio: {
+    request: z.object({ name: z.string().min(1).max(255), bytes: fileBytes, promptId: promptId.optional() }).strict(),
+    response: {} as ImportResult,
+  },
+
+  listOutbox: { request: noArguments, response: {} as OutboxItemView[] },
+  retryUpload: { request: z.object({ sample: sampleId }).strict(), response: {} as OutboxItemView },
   // `satisfies` with excess-property checks: exactly the methods of ipc-channels.ts, no more.
 } as const satisfies Record<IpcMethod, { request: z.ZodType; response: unknown }>;
 
@@ -40,7 +84,9 @@ export type IpcResponse<M extends IpcMethod> = IpcContract[M]['response'];
 
 /** What the renderer sees as `window.voicevault`: one async function per method, nothing else. */
 export type VoiceVaultApi = {
-  [M in IpcMethod]: IpcRequest<M> extends undefined ? () => Promise<Result<IpcResponse<M>>> : (request: IpcRequest<M>) => Promise<Result<IpcResponse<M>>>;
+  [M in IpcMethod]: undefined extends IpcRequest<M>
+    ? (request?: IpcRequest<M>) => Promise<Result<IpcResponse<M>>>
+    : (request: IpcRequest<M>) => Promise<Result<IpcResponse<M>>>;
 };
 
 /** Main-process implementations, one per method. */

@@ -99,3 +99,8 @@ export interface ImportResult {
   /** Why a file was rejected, in plain words. */
   reasons: string[];
 }
+
+export interface PromptProgress {
+  recorded: string[];
+  skipped: string[];
+}

@@ -14,6 +14,7 @@ export const ipcMethods = [
   // partition, consent
   'getPartition',
   'acceptConsent',
+  'getPromptProgress',
   // recording and import
   'checkMicrophone',
   'beginTake',

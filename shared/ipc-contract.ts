@@ -8,6 +8,7 @@ import type {
   ImportResult,
   MicCheckReport,
   OutboxItemView,
+  PromptProgress,
   SessionSummary,
   SignInStep,
   TakeReview,
@@ -51,6 +52,8 @@ export const ipcContract = {
 
   getPartition: { request: noArguments, response: {} as Partition },
   acceptConsent: { request: z.object({ version: z.string().min(1).max(64) }).strict(), response: {} as SessionSummary },
+  /** Which prompts this contractor already recorded or skipped on this device, so a session resumes. */
+  getPromptProgress: { request: noArguments, response: {} as PromptProgress },
 
   checkMicrophone: {
     request: z.object({ sampleRate: z.number().int().min(8000).max(192000), pcm: pcmChunk }).strict(),

@@ -3,6 +3,9 @@ import { processIo, type CliCommand, type CliIo } from './command';
 
 const commands: Record<string, { summary: string; run: () => Promise<CliCommand> }> = {
   features: { summary: 'quality report and stored features of an audio file', run: async () => (await import('./features-command')).featuresCommand },
+  ingest: { summary: 'seal and upload audio files as a contractor', run: async () => (await import('./ingest-command')).ingestCommand },
+  decrypt: { summary: 'open one sealed object as the training side', run: async () => (await import('./decrypt-command')).decryptCommand },
+  demo: { summary: 'the whole journey on a local AWS emulator (npm run demo)', run: async () => (await import('./demo-command')).demoCommand },
 };
 
 function usage(): string {

@@ -5,6 +5,8 @@
 // Any 32-byte common substring contains a whole 16-byte block aligned to a multiple of 16 in the secret,
 // so indexing the secrets' aligned blocks and looking up every haystack position finds every window;
 // each hit is then extended both ways and counted only if it reaches 32 bytes.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface NamedBytes {
   name: string;
@@ -83,4 +85,15 @@ export function pcmForms(name: string, samples: Float32Array): NamedBytes[] {
     { name: `${name} (float32 PCM)`, bytes: new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength).slice() },
     { name: `${name} (int16 PCM)`, bytes: new Uint8Array(int16.buffer) },
   ];
+}
+
+/** Every file under a directory, as haystacks (the app's data directory after an ingest). */
+export async function filesUnder(dir: string): Promise<NamedBytes[]> {
+  const out: NamedBytes[] = [];
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    if ((await stat(path)).isDirectory()) out.push(...(await filesUnder(path)));
+    else out.push({ name: path, bytes: await readFile(path) });
+  }
+  return out;
 }

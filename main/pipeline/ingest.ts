@@ -66,6 +66,10 @@ export class SampleIngest {
     this.newSampleId = deps.newSampleId ?? (() => ulid(this.now()));
   }
 
+  get partition(): Partition {
+    return this.deps.partition;
+  }
+
   allocateSampleId(): string {
     return this.newSampleId();
   }

@@ -1,0 +1,51 @@
+// `voicevault decrypt <object-key> [--out <file>]`: the training side opens one sealed object with the
+// pipeline-reader role. The encryption context must match the object's key path, or nothing is written.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { isVoiceVaultError } from '../../shared/errors';
+import { defaultStatePath, readDeployment } from '../aws/deployment';
+import type { CliCommand } from './command';
+import { readerAccess } from './reader-access';
+
+const usage = 'usage: voicevault decrypt <object-key> [--out <file>] [--state <state-file>]  (manifests print as JSON without --out)';
+
+export const decryptCommand: CliCommand = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    io.stderr(`voicevault decrypt: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(usage);
+    return 0;
+  }
+  const [key, extra] = parsed.positionals;
+  if (!key || extra) {
+    io.stderr(`voicevault decrypt: give exactly one object key\n${usage}`);
+    return 2;
+  }
+  const out = parsed.values.out;
+  if (!out && !key.startsWith('manifests/')) {
+    io.stderr(`voicevault decrypt: ${key} is binary; write it with --out <file>`);
+    return 2;
+  }
+  let access;
+  try {
+    access = readerAccess(await readDeployment(parsed.values.state ?? defaultStatePath()));
+    const { plaintext, context } = await access.open(await access.getObject(key), key);
+    if (out) {
+      await writeFile(out, plaintext, { mode: 0o600 });
+      io.stdout(`wrote ${out} (${plaintext.length} bytes; context ${JSON.stringify(context)})`);
+    } else {
+      io.stdout(new TextDecoder().decode(plaintext));
+    }
+    return 0;
+  } catch (error) {
+    io.stderr(`voicevault decrypt: ${key}: ${isVoiceVaultError(error) ? `${error.message} (${error.code})` : (error as Error).message}`);
+    return 1;
+  } finally {
+    access?.close();
+  }
+};

@@ -15,6 +15,8 @@ const demoUserSchema = z.object({
 
 export const deploymentSchema = z.object({
   target: z.enum(['emulator', 'aws']),
+  /** The AWS account every ARN and the bucket must name; when absent, the envelope key's account. */
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
   /** Absent for real AWS: the SDK resolves endpoints itself. */
   endpoint: z.string().url().optional(),
   region: z.string().min(1),
@@ -35,22 +37,25 @@ export function defaultStatePath(env: NodeJS.ProcessEnv = process.env, cwd = pro
   return resolve(cwd, env.VOICEVAULT_STATE ?? '.voicevault/local.json');
 }
 
-export async function readDeployment(path: string): Promise<Deployment> {
+/** `advice` ends each message: how to get a good file (the emulator's or a packaged one). */
+export async function readDeployment(path: string, advice = 'Start the local emulator with: npm run emulator'): Promise<Deployment> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new VoiceVaultError('StateFileMissing', `No VoiceVault state file at ${path}. Start the local emulator with: npm run emulator`);
+    throw new VoiceVaultError('StateFileMissing', `No VoiceVault state file at ${path}. ${advice}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new VoiceVaultError('StateFileMissing', `The state file ${path} is not JSON. Start the local emulator again with: npm run emulator`);
+    throw new VoiceVaultError('StateFileMissing', `The state file ${path} is not JSON. ${advice}`);
   }
   const parsed = deploymentSchema.safeParse(json);
   if (!parsed.success) {
-    throw new VoiceVaultError('StateFileMissing', `The state file ${path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new VoiceVaultError('StateFileMissing', `The state file ${path} is not valid (${field}${issue?.message ?? 'unknown problem'}). ${advice}`);
   }
   return parsed.data;
 }

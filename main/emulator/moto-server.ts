@@ -58,7 +58,9 @@ export async function startMotoServer(options: { port?: number; timeoutMs?: numb
   const command = findMotoServer();
   const port = options.port ?? (await freeLoopbackPort());
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Like Cognito, moto then checks TOTP codes (against its fixed secret) instead of accepting any.
+  const env = { ...process.env, MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' };
+  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const log = options.log;
   child.stdout?.on('data', (chunk: Buffer) => log?.(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString()));

@@ -20,6 +20,7 @@ export const errorCodes = [
   'SessionExpired',
   'SecretStoreUnavailable',
   'UntrustedDeployment',
+  'TooManyAttempts',
   'NetworkUnavailable',
   'AccessDenied',
   'AlreadyExists',

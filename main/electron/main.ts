@@ -1,38 +1,74 @@
-// The Electron entry point: thin wiring around the pipeline services (main/session, …).
+// The Electron entry point: thin wiring around the pipeline services (main/session, …). Everything
+// here runs under a mocked `electron` in main.test.ts and checklist.test.ts, since the binary cannot
+// run on the build machine.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { appOrigin, appScheme } from '../../shared/csp';
-import { defaultStatePath, readDeployment } from '../aws/deployment';
-import { createSessionHandlers } from '../session';
+import { composeSessionHandlers } from './compose';
 import { registerIpcHandlers } from './ipc';
 import { serveAppFile } from './protocol';
-import { handleCommonWindowEvents, installPermissionHandlers, secureWebPreferences } from './security';
+import { createSafeShell } from './safe-shell';
+import { handleCommonWindowEvents, installPermissionHandlers, restrictRendererRequests, secureWebPreferences } from './security';
 
 // Crash dumps could hold audio buffers: the crash reporter is never started, and the sandbox is on for every renderer.
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-app.on('web-contents-created', (_event, contents) => handleCommonWindowEvents(contents));
+const safeShell = createSafeShell(shell);
+let mainWindow: BrowserWindow | undefined;
 
-async function start(): Promise<void> {
-  const rendererRoot = join(__dirname, '..', 'renderer');
+// Every webContents (windows, and anything a compromised page might try to open) gets the same rules.
+app.on('web-contents-created', (_event, contents) => handleCommonWindowEvents(contents, (url) => safeShell.openExternal(url)));
+
+/** Builds the services, serves the renderer over app:// and opens the one window. */
+export async function start(): Promise<BrowserWindow> {
+  const appPath = app.getAppPath();
+  const rendererRoot = join(appPath, 'dist', 'renderer');
   protocol.handle(appScheme, (request) => serveAppFile(rendererRoot, request.url));
   installPermissionHandlers(session.defaultSession);
+  restrictRendererRequests(session.defaultSession);
 
-  const deployment = await readDeployment(defaultStatePath());
-  registerIpcHandlers(ipcMain, createSessionHandlers({ deployment, appVersion: app.getVersion() }));
+  const handlers = await composeSessionHandlers({
+    appVersion: app.getVersion(),
+    isPackaged: app.isPackaged,
+    appPath,
+    resourcesPath: process.resourcesPath,
+    userDataPath: app.getPath('userData'),
+    safeStorage,
+  });
+  registerIpcHandlers(ipcMain, handlers);
 
   const window = new BrowserWindow({
     width: 1100,
-    height: 760,
+    height: 800,
+    minWidth: 720,
+    minHeight: 560,
     title: 'VoiceVault',
-    webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
+    show: false,
+    webPreferences: secureWebPreferences(join(appPath, 'dist', 'main', 'preload.cjs')),
   });
+  mainWindow = window;
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => (mainWindow = undefined));
   await window.loadURL(`${appOrigin}/index.html`);
+  return window;
 }
 
-app.whenReady().then(start, (error: unknown) => {
+function fail(error: unknown): undefined {
   console.error('VoiceVault could not start:', error instanceof Error ? error.message : error);
   app.quit();
+  return undefined;
+}
+
+// One VoiceVault at a time: two would share (and race on) the outbox and the secret store.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
+app.on('second-instance', () => {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
 });
 app.on('window-all-closed', () => app.quit());
+
+/** Resolves with the window once started (undefined if another instance runs or start failed). */
+export const started: Promise<BrowserWindow | undefined> = primary ? app.whenReady().then(start).catch(fail) : Promise.resolve(undefined);

@@ -23,7 +23,9 @@ export function toVoiceVaultError(error: unknown, doing: string): VoiceVaultErro
   }
   switch (name) {
     case 'NotAuthorizedException':
-      return new VoiceVaultError('WrongPassword', `Could not ${doing}: the user name or password is wrong.`, cause);
+      // Outside a password check (sign-in maps its own in main/identity), Cognito says this when a
+      // token has expired or was revoked: the contractor must sign in again, the password is fine.
+      return new VoiceVaultError('SessionExpired', `Could not ${doing}: your session has ended. Please sign in again.`, cause);
     case 'UserNotFoundException':
       return new VoiceVaultError('UserNotFound', `Could not ${doing}: there is no such user.`, cause);
     case 'ExpiredToken':

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'infra/**/*.test.ts', 'preload/**/*.test.ts'],
+    include: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'infra/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/**/*.test.ts'],
     // Integration tests start their own moto server and real decoders; two cores, so two workers.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,12 +1,16 @@
-// Runs in the page before the app (Playwright init script): defines `window.voicevault` with the
-// contract's methods, each POSTing to the loopback bridge, just as the preload forwards over IPC.
-export function installBridgeShim(methods: string[]): void {
-  const api: Record<string, (request?: unknown) => Promise<unknown>> = {};
-  for (const method of methods) {
-    api[method] = async (request?: unknown) => {
-      const response = await fetch(`/bridge/${method}`, { method: 'POST', body: request === undefined ? '' : JSON.stringify(request) });
-      return response.json();
-    };
-  }
-  Object.defineProperty(window, 'voicevault', { value: Object.freeze(api), writable: false });
-}
+// Runs in the page before the app (a Playwright init script, bundled at test time by
+// e2e/bridge/shim-bundle.ts, never by the app's build): defines `window.voicevault` with the very
+// function the preload exposes (preload/api.ts), its `invoke` POSTing to the loopback bridge instead
+// of going over IPC. ArrayBuffers travel as tagged base64 (wire.ts).
+import { createVoiceVaultApi } from '../../preload/api';
+import { decodeWire, encodeWire } from './wire';
+
+const api = createVoiceVaultApi(async (channel, request) => {
+  const response = await fetch(`/bridge/${encodeURIComponent(channel)}`, {
+    method: 'POST',
+    body: request === undefined ? '' : JSON.stringify(encodeWire(request)),
+  });
+  return decodeWire(await response.json());
+});
+
+Object.defineProperty(window, 'voicevault', { value: api, writable: false, configurable: false });

@@ -42,6 +42,8 @@ export const partitionSchema = z
     requirements: audioRequirementsSchema,
     prompts: z.array(promptSchema).min(1),
     consent: z.object({ version: z.string().min(1), text: z.string().min(1) }).strict(),
+    /** The recorder asks the contractor to play each take back before it can be submitted. */
+    listenBeforeSubmit: z.boolean().optional(),
   })
   .strict()
   .refine((p) => p.rawGlacierDays < p.rawExpireDays, {

@@ -8,7 +8,7 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'TimeoutError']);
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'TimeoutError', 'RequestTimeout']);
 
 /** `doing` completes "Could not …", e.g. "sign in as ada". */
 export function toVoiceVaultError(error: unknown, doing: string): VoiceVaultError {
@@ -37,10 +37,22 @@ export function toVoiceVaultError(error: unknown, doing: string): VoiceVaultErro
       return new VoiceVaultError('AccessDenied', `Could not ${doing}: access was denied.`, cause);
     case 'PreconditionFailed':
       return new VoiceVaultError('AlreadyExists', `Could not ${doing}: it already exists.`, cause);
+    case 'ConditionalRequestConflict':
+    case 'OperationAborted':
+      return new VoiceVaultError('Conflict', `Could not ${doing}: another request on the same object was in progress.`, cause);
+    case 'NoSuchUpload':
+    case 'NoSuchKey':
+    case 'NotFound':
+      return new VoiceVaultError('NotFound', `Could not ${doing}: it is not there.`, cause);
     default:
       break;
   }
   if (status === 412) return new VoiceVaultError('AlreadyExists', `Could not ${doing}: it already exists.`, cause);
   if (status === 403) return new VoiceVaultError('AccessDenied', `Could not ${doing}: access was denied.`, cause);
+  if (status === 409) return new VoiceVaultError('Conflict', `Could not ${doing}: another request on the same object was in progress.`, cause);
+  if (status === 404) return new VoiceVaultError('NotFound', `Could not ${doing}: it is not there.`, cause);
+  if (status !== undefined && status >= 500) {
+    return new VoiceVaultError('Internal', `Could not ${doing}: the service had a problem (HTTP ${status}). Please try again.`, cause);
+  }
   return new VoiceVaultError('Internal', `Could not ${doing}: ${e.message ?? 'unexpected error'}.`, cause);
 }

@@ -1,63 +1,104 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo, SessionSummary } from '../../shared/ipc-contract';
-import type { Partition } from '../../shared/partition';
-import { voiceVaultApi } from './api';
-import { PartitionView } from './PartitionView';
-import { SignInForm } from './SignInForm';
+// The window: the environment banner, navigation once signed in, the current screen, and the live
+// region that announces recording state and upload results.
+import { useEffect, type DragEvent } from 'react';
+import { ConsentScreen } from './screens/consent/ConsentScreen';
+import { ImportScreen } from './screens/import/ImportScreen';
+import { MicCheckScreen } from './screens/mic-check/MicCheckScreen';
+import { OutboxScreen } from './screens/outbox/OutboxScreen';
+import { PrivacyScreen } from './screens/privacy/PrivacyScreen';
+import { RecorderScreen } from './screens/recorder/RecorderScreen';
+import { SignInScreen } from './screens/sign-in/SignInScreen';
+import { useVoiceVault, type Screen } from './store';
+import { EnvironmentBanner } from './ui/EnvironmentBanner';
+import { LiveRegion } from './ui/LiveRegion';
+import { Problem } from './ui/Problem';
+
+const navigation: { screen: Screen; label: string }[] = [
+  { screen: 'mic-check', label: 'Microphone' },
+  { screen: 'recorder', label: 'Record' },
+  { screen: 'import', label: 'Import' },
+  { screen: 'outbox', label: 'Outbox' },
+  { screen: 'privacy', label: 'Privacy' },
+];
+
+function CurrentScreen({ screen }: { screen: Screen }) {
+  switch (screen) {
+    case 'sign-in':
+      return <SignInScreen />;
+    case 'consent':
+      return <ConsentScreen />;
+    case 'mic-check':
+      return <MicCheckScreen />;
+    case 'recorder':
+      return <RecorderScreen />;
+    case 'import':
+      return <ImportScreen />;
+    case 'outbox':
+      return <OutboxScreen />;
+    case 'privacy':
+      return <PrivacyScreen />;
+  }
+}
+
+// A file dropped outside the import zone must not replace the page.
+const refuseDrop = (event: DragEvent) => event.preventDefault();
 
 export function App() {
-  const [info, setInfo] = useState<AppInfo | undefined>();
-  const [session, setSession] = useState<SessionSummary | undefined>();
-  const [partition, setPartition] = useState<Partition | undefined>();
-  const [problem, setProblem] = useState<string | undefined>();
+  const info = useVoiceVault((state) => state.info);
+  const session = useVoiceVault((state) => state.session);
+  const partition = useVoiceVault((state) => state.partition);
+  const screen = useVoiceVault((state) => state.screen);
+  const problem = useVoiceVault((state) => state.problem);
+  const outbox = useVoiceVault((state) => state.outbox);
+  const loadInfo = useVoiceVault((state) => state.loadInfo);
+  const go = useVoiceVault((state) => state.go);
+  const signOut = useVoiceVault((state) => state.signOut);
 
   useEffect(() => {
-    voiceVaultApi()
-      .getAppInfo()
-      .then((result) => (result.type === 'success' ? setInfo(result.value) : setProblem(result.message)))
-      .catch(() => setProblem('VoiceVault could not reach its main process.'));
-  }, []);
+    void loadInfo();
+  }, [loadInfo]);
 
-  async function onSignedIn(summary: SessionSummary) {
-    setSession(summary);
-    const result = await voiceVaultApi().getPartition();
-    if (result.type === 'success') setPartition(result.value);
-    else setProblem(result.message);
-  }
-
-  async function signOut() {
-    await voiceVaultApi().signOut();
-    setSession(undefined);
-    setPartition(undefined);
-  }
-
+  const consentPending = screen === 'consent';
+  const inFlight = outbox.filter((item) => item.state !== 'uploaded' && item.state !== 'failed').length;
   return (
-    <main className="app">
+    <div className="app" onDragOver={refuseDrop} onDrop={refuseDrop}>
+      <EnvironmentBanner info={info} />
       <header className="app-header">
         <h1>VoiceVault</h1>
-        {info && (
-          <p className="app-target" aria-label="connection">
-            {info.target === 'emulator' ? 'Local emulator' : 'AWS'} · {info.region} · v{info.version}
-          </p>
-        )}
-      </header>
-      {problem && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
-      )}
-      {!session && <SignInForm onSignedIn={(summary) => void onSignedIn(summary)} />}
-      {session && (
-        <section aria-label="session">
+        {session && (
           <p className="signed-in">
-            Signed in as <strong>{session.username}</strong> · partition <strong>{session.partition}</strong>{' '}
+            Signed in as <strong>{session.username}</strong>
+            {partition && (
+              <>
+                {' '}
+                · {partition.name}
+              </>
+            )}{' '}
             <button type="button" onClick={() => void signOut()}>
               Sign out
             </button>
           </p>
-          {partition && <PartitionView partition={partition} />}
-        </section>
+        )}
+      </header>
+      {session && partition && !consentPending && (
+        <nav aria-label="Main">
+          <ul className="nav">
+            {navigation.map((item) => (
+              <li key={item.screen}>
+                <button type="button" className="nav-item" aria-current={screen === item.screen ? 'page' : undefined} onClick={() => go(item.screen)}>
+                  {item.label}
+                  {item.screen === 'outbox' && inFlight > 0 && <span className="count"> ({inFlight})</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
       )}
-    </main>
+      <main>
+        <Problem text={screen === 'outbox' ? undefined : problem} />
+        <CurrentScreen screen={session ? screen : 'sign-in'} />
+      </main>
+      <LiveRegion />
+    </div>
   );
 }

@@ -1,10 +1,10 @@
 // Secure Remote Password sign-in (USER_SRP_AUTH → PASSWORD_VERIFIER): the password never leaves the
 // laptop, only a proof that we know it. The arithmetic is cognito-srp-helper's (Apache-2.0); srp.test.ts
 // checks it against AWS's own amazon-cognito-identity-js and a from-the-formulas computation.
-import { createSrpSession, signSrpSession, type SrpSession } from 'cognito-srp-helper';
+import { createSrpSession, signSrpSession } from 'cognito-srp-helper';
 import { VoiceVaultError } from '../../shared/errors';
 
-export type { SrpSession };
+export type SrpSession = ReturnType<typeof createSrpSession>;
 
 /** RFC 5054's 3072-bit prime, Cognito's SRP group (generator 2). */
 const N = BigInt(

@@ -8,6 +8,7 @@
 // The decibels, 10·log10(max(S, amin)), use a vectorised natural log that follows, operation for operation,
 // the fdlibm algorithm V8's Math.log is built on, so they too equal the scalar path's (tested on ~10⁵ values).
 import type { MelBand } from './mel-filterbank';
+import { FunctionBody, i32, name, pageBytes, section, v128, vector, wasmSimd, type WasmApi, type WasmMemory, type WasmModule } from '../audio/wasm-encoder';
 import { RealPowerSpectrum } from './real-fft';
 
 /**
@@ -50,7 +51,6 @@ export interface MelKernelSpec {
 /** Frames per wasm DCT call. */
 const dctBlock = 256;
 
-const pageBytes = 65536;
 
 /** Byte offsets of the kernel's regions in its memory; `samples` is last so that it can grow. */
 interface Layout {
@@ -102,116 +102,14 @@ function layoutFor(spec: MelKernelSpec, fft: RealPowerSpectrum): Layout {
   return { re, im, power, mel, db, window, bitReversed, twiddles, split, weights, dctMatrix, dctPairs, dctIn, dctOut, samples };
 }
 
-// ---- A minimal WebAssembly encoder: just the instructions the kernel uses. ----
+// ---- The f64x2 instructions of the kernel, on the shared encoder. ----
 
-const i32 = 0x7f;
-const v128 = 0x7b;
-
-function uleb(out: number[], value: number): void {
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-}
-
-function sleb(out: number[], value: number): void {
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-class FunctionBody {
-  readonly code: number[] = [];
-  private readonly localTypes: number[] = [];
-
-  constructor(private readonly paramCount: number) {}
-
-  local(type: number): number {
-    this.localTypes.push(type);
-    return this.paramCount + this.localTypes.length - 1;
-  }
-
-  private op(...bytes: number[]): this {
-    this.code.push(...bytes);
-    return this;
-  }
-
-  private simd(opcode: number): this {
-    this.code.push(0xfd);
-    uleb(this.code, opcode);
-    return this;
-  }
-
-  private memarg(alignLog2: number, offset: number): this {
-    uleb(this.code, alignLog2);
-    uleb(this.code, offset);
-    return this;
-  }
-
-  get(index: number): this {
-    this.op(0x20);
-    uleb(this.code, index);
-    return this;
-  }
-  set(index: number): this {
-    this.op(0x21);
-    uleb(this.code, index);
-    return this;
-  }
-  tee(index: number): this {
-    this.op(0x22);
-    uleb(this.code, index);
-    return this;
-  }
-  i32(value: number): this {
-    this.op(0x41);
-    sleb(this.code, value);
-    return this;
-  }
-  i32Add(): this {
-    return this.op(0x6a);
-  }
-  i32Sub(): this {
-    return this.op(0x6b);
-  }
-  i32LtU(): this {
-    return this.op(0x49);
-  }
-  i32LeU(): this {
-    return this.op(0x4d);
-  }
-  i32Load(offset: number): this {
-    return this.op(0x28).memarg(2, offset);
-  }
-  f64Load(offset: number): this {
-    return this.op(0x2b).memarg(3, offset);
-  }
-  f64Const(value: number): this {
-    this.op(0x44);
-    const bytes = new Uint8Array(new Float64Array([value]).buffer);
-    this.code.push(...bytes);
-    return this;
-  }
-  /** alignLog2 is only a hint (4 = 16-byte aligned). */
-  v128Load(offset: number, alignLog2 = 4): this {
-    return this.simd(0x00).memarg(alignLog2, offset);
-  }
+class F64x2Body extends FunctionBody {
   /** i8x16.shuffle picking f64 lanes: 0, 1 from the first operand, 2, 3 from the second. */
   shuffle64(lane0: number, lane1: number): this {
     this.simd(0x0d);
     for (const lane of [lane0, lane1]) for (let b = 0; b < 8; b++) this.code.push(8 * lane + b);
     return this;
-  }
-  v128Store(offset: number): this {
-    return this.simd(0x0b).memarg(4, offset);
   }
   /** Loads one f64 into both lanes. */
   loadSplat(offset: number): this {
@@ -221,9 +119,7 @@ class FunctionBody {
     return this.simd(0x14);
   }
   replaceLane1(): this {
-    this.simd(0x22);
-    this.code.push(1);
-    return this;
+    return this.simd(0x22).lane(1);
   }
   add(): this {
     return this.simd(0xf0);
@@ -294,49 +190,6 @@ class FunctionBody {
   i64x2GtS(): this {
     return this.simd(0xd9);
   }
-  call(index: number): this {
-    this.op(0x10);
-    uleb(this.code, index);
-    return this;
-  }
-  /** do { body } while (condition leaves non-zero). */
-  doWhile(body: () => void, condition: () => void): this {
-    this.op(0x03, 0x40);
-    body();
-    condition();
-    this.op(0x0d, 0x00, 0x0b);
-    return this;
-  }
-
-  encode(): number[] {
-    const out: number[] = [];
-    uleb(out, this.localTypes.length);
-    for (const type of this.localTypes) out.push(1, type);
-    out.push(...this.code, 0x0b);
-    const sized: number[] = [];
-    uleb(sized, out.length);
-    return [...sized, ...out];
-  }
-}
-
-function section(id: number, content: number[]): number[] {
-  const out = [id];
-  uleb(out, content.length);
-  return [...out, ...content];
-}
-
-function vector(items: number[][]): number[] {
-  const out: number[] = [];
-  uleb(out, items.length);
-  for (const item of items) out.push(...item);
-  return out;
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  const out: number[] = [];
-  uleb(out, bytes.length);
-  return [...out, ...bytes];
 }
 
 type Expr = number | { op: 'add' | 'sub' | 'mul'; a: Expr; b: Expr } | { op: 'neg'; a: Expr };
@@ -345,7 +198,7 @@ const sub = (a: Expr, b: Expr): Expr => ({ op: 'sub', a, b });
 const mul = (a: Expr, b: Expr): Expr => ({ op: 'mul', a, b });
 const neg = (a: Expr): Expr => ({ op: 'neg', a });
 
-function emit(f: FunctionBody, e: Expr): void {
+function emit(f: F64x2Body, e: Expr): void {
   if (typeof e === 'number') {
     f.get(e);
     return;
@@ -362,7 +215,7 @@ function emit(f: FunctionBody, e: Expr): void {
 /** The module: memory (exported as "memory") and run(aByteOffset, bByteOffset) (exported as "run"). */
 function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout): Uint8Array {
   const half = spec.nFft / 2;
-  const f = new FunctionBody(2);
+  const f = new F64x2Body(2);
   const [pa, pb] = [0, 1];
   const o = f.local(i32);
   const q = f.local(i32);
@@ -617,8 +470,8 @@ function encodeModule(spec: MelKernelSpec, fft: RealPowerSpectrum, L: Layout): U
  * dct(inEnd): for each frame of DCT input below byte inEnd (relative to dctIn), the DCT output row, two
  * coefficients per register; each coefficient is summed from zero in mel order, as the scalar code does.
  */
-function encodeDct(spec: MelKernelSpec, L: Layout): FunctionBody {
-  const f = new FunctionBody(1);
+function encodeDct(spec: MelKernelSpec, L: Layout): F64x2Body {
+  const f = new F64x2Body(1);
   const inEnd = 0;
   const x = f.local(i32);
   const y = f.local(i32);
@@ -674,8 +527,8 @@ export function decibelConstants(amin: number): { dbPerLn: number; dbFloor: numb
  * with √2/2 < 1 + f < √2, then one of its three formulas, chosen per lane by a mask instead of a branch. The
  * k = 0 special cases of fdlibm are the general formulas with k = 0 (0·ln2 terms add exact zeros).
  */
-function encodeDecibels(spec: MelKernelSpec, L: Layout): FunctionBody {
-  const f = new FunctionBody(0);
+function encodeDecibels(spec: MelKernelSpec, L: Layout): F64x2Body {
+  const f = new F64x2Body(0);
   const { dbPerLn, dbFloor } = decibelConstants(spec.amin);
   const m = f.local(i32);
   const locals = new Map<string, number>();
@@ -817,36 +670,7 @@ function writeTables(memory: ArrayBuffer, spec: MelKernelSpec, fft: RealPowerSpe
   }
 }
 
-// The project's TypeScript libs (Node, no DOM) do not declare the WebAssembly JS API; these few members are
-// all the kernel uses.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmModule {
-  readonly __wasmModule?: never;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
 const moduleCache = new Map<string, WasmModule>();
-let simdSupported: boolean | undefined;
-
-function supportsSimd(): boolean {
-  if (simdSupported === undefined) {
-    // A function returning f64x2.splat(0.0): valid only where fixed-width SIMD is available.
-    const probe = new Uint8Array([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0f, 0x01, 0x0d,
-      0x00, 0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0xfd, 0x14, 0x0b,
-    ]);
-    simdSupported = wasm !== undefined && wasm.validate(probe);
-  }
-  return simdSupported;
-}
 
 class WasmMelKernel implements MelKernel {
   readonly simd = true;
@@ -1002,8 +826,8 @@ export interface MelKernelFactory {
 /** WebAssembly SIMD where available (unless `scalar` is asked for), else plain JavaScript. */
 export function prepareMelKernel(spec: MelKernelSpec, options: { scalar?: boolean } = {}): MelKernelFactory {
   const fft = new RealPowerSpectrum(spec.nFft);
-  const api = wasm;
-  if (options.scalar || !supportsSimd() || !api) return { create: (initialSamples) => new ScalarMelKernel(spec, fft, initialSamples) };
+  const api = wasmSimd();
+  if (options.scalar || !api) return { create: (initialSamples) => new ScalarMelKernel(spec, fft, initialSamples) };
   const layout = layoutFor(spec, fft);
   // The code depends on the sizes, the bands' spans and amin only; window, weights and DCT matrix are data.
   const key = JSON.stringify([spec.nFft, spec.nOut, spec.amin, spec.bands.map((b) => [b.firstBin, b.weights.length])]);

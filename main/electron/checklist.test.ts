@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, ipcMethods } from '../../shared/ipc-contract';
-import type { Deployment } from '../aws/deployment';
 import type * as ElectronMock from './electron-mock';
+import * as ElectronMockModule from './electron-mock';
 
 vi.mock('electron', async () => await import('./electron-mock'));
 
@@ -18,26 +18,14 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let electron: typeof ElectronMock;
 let window: ElectronMock.FakeBrowserWindow;
 
-/** A deployment file as the emulator writes it; nothing here contacts it. */
-const deployment: Deployment = {
-  target: 'emulator',
-  endpoint: 'http://127.0.0.1:1',
-  region: 'eu-central-1',
-  userPoolId: 'eu-central-1_test',
-  userPoolClientId: 'client',
-  identityPoolId: 'eu-central-1:00000000-0000-0000-0000-000000000000',
-  envelopeKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/envelope',
-  storageKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/storage',
-  bucket: 'voicevault-test',
-  demoUsers: [],
-};
-
 beforeAll(async () => {
   const appPath = await mkdtemp(join(tmpdir(), 'vv-electron-app-'));
   await mkdir(join(appPath, 'dist', 'renderer'), { recursive: true });
   await writeFile(join(appPath, 'dist', 'renderer', 'index.html'), '<!doctype html><title>VoiceVault</title>');
-  await writeFile(join(appPath, 'state.json'), JSON.stringify(deployment));
+  await writeFile(join(appPath, 'state.json'), JSON.stringify(ElectronMockModule.emulatorDeployment));
   process.env.VOICEVAULT_STATE = join(appPath, 'state.json');
+  // Electron sets this to the app's resources folder (where a release build's deployment.json lives).
+  Object.assign(process, { resourcesPath: appPath });
   electron = (await import('electron')) as unknown as typeof ElectronMock;
   electron.state.appPath = appPath;
   electron.state.userDataPath = join(appPath, 'user-data');

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
 import type { IpcHandlers } from '../../shared/ipc-contract';
-import { defaultStatePath, readDeployment } from '../aws/deployment';
+import { loadTrustedDeployment } from '../aws/trusted-deployment';
 import { FileSecretStore } from '../secrets';
 import { createSessionHandlers } from '../session';
 import { SessionContext } from '../session/context';
@@ -22,7 +22,14 @@ export interface CompositionInputs {
 }
 
 export async function composeSessionContext(inputs: CompositionInputs): Promise<SessionContext> {
-  const deployment = await readDeployment(defaultStatePath(inputs.env ?? process.env, inputs.appPath));
+  // A packaged app reads only the deployment file shipped inside it; a development build (npm start)
+  // may point at the emulator through VOICEVAULT_STATE.
+  const deployment = await loadTrustedDeployment({
+    mode: inputs.isPackaged ? 'release' : 'development',
+    packagedPath: join(inputs.resourcesPath, 'deployment.json'),
+    env: inputs.env ?? process.env,
+    cwd: inputs.appPath,
+  });
   const secretStore = new FileSecretStore(join(inputs.userDataPath, 'secrets'), safeStorageEncryption(inputs.safeStorage));
   return new SessionContext({ deployment, appVersion: inputs.appVersion, secretStore, dataDir: join(inputs.userDataPath, 'data') });
 }

@@ -2,7 +2,23 @@
 // The Electron binary cannot run on the build machine, so the wiring tests import the real entry
 // point with this mock and then drive what it registered: the app:// handler, the permission
 // handlers, the request filter, the window's preferences and events, the IPC channels.
+import type { Deployment } from '../aws/deployment';
+
 type Listener = (...args: unknown[]) => unknown;
+
+/** A deployment file as the emulator writes it (the wiring tests never contact it). */
+export const emulatorDeployment: Deployment = {
+  target: 'emulator',
+  endpoint: 'http://127.0.0.1:1',
+  region: 'eu-central-1',
+  userPoolId: 'eu-central-1_test',
+  userPoolClientId: 'client',
+  identityPoolId: 'eu-central-1:00000000-0000-0000-0000-000000000000',
+  envelopeKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/envelope',
+  storageKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/storage',
+  bucket: 'voicevault-test',
+  demoUsers: [],
+};
 
 export interface FakeWebContents {
   url: string;

@@ -10,6 +10,7 @@ vi.mock('electron', async () => await import('./electron-mock'));
 
 async function freshElectron(): Promise<typeof ElectronMock> {
   vi.resetModules();
+  Object.assign(process, { resourcesPath: tmpdir() }); // set by Electron: the app's resources folder
   const electron = (await import('electron')) as unknown as typeof ElectronMock;
   electron.resetState();
   return electron;
@@ -55,18 +56,7 @@ describe('Electron entry point', () => {
     const electron = await freshElectron();
     const dir = await mkdtemp(join(tmpdir(), 'vv-electron-'));
     const { writeDeployment } = await import('../aws/deployment');
-    await writeDeployment(join(dir, 'state.json'), {
-      target: 'emulator',
-      endpoint: 'http://127.0.0.1:1',
-      region: 'eu-central-1',
-      userPoolId: 'p',
-      userPoolClientId: 'c',
-      identityPoolId: 'i',
-      envelopeKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/e',
-      storageKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/s',
-      bucket: 'b',
-      demoUsers: [],
-    });
+    await writeDeployment(join(dir, 'state.json'), electron.emulatorDeployment);
     process.env.VOICEVAULT_STATE = join(dir, 'state.json');
     electron.state.appPath = dir;
     electron.state.userDataPath = join(dir, 'user-data');

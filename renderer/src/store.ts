@@ -1,7 +1,7 @@
 // The one store for state that outlives a screen: who is signed in, the partition, where the
 // contractor is, the outbox view (polled while anything is in flight) and the live announcements.
 import { create } from 'zustand';
-import type { AppInfo, OutboxItemView, SessionSummary } from '../../shared/domain';
+import type { AppInfo, OutboxItemView, PromptProgress, SessionSummary } from '../../shared/domain';
 import type { Partition } from '../../shared/partition';
 import { call, problemText } from './api';
 import { wipeHeldAudio } from './audio/held-audio';
@@ -19,8 +19,8 @@ interface VoiceVaultState {
   partition?: Partition;
   screen: Screen;
   outbox: OutboxItemView[];
-  /** Prompts skipped in this session (the outbox tells which were recorded). */
-  skippedPrompts: string[];
+  /** Which prompts are recorded or skipped, from main (so a session resumes where it stopped). */
+  progress: PromptProgress;
   micDeviceId?: string;
   /** The latest sentence for the live region; `serial` makes a repeat announce again. */
   announcement: { text: string; serial: number };
@@ -36,6 +36,7 @@ interface VoiceVaultState {
   setProblem(problem?: string): void;
   refreshOutbox(): Promise<void>;
   trackOutboxItem(item: OutboxItemView): void;
+  refreshProgress(): Promise<void>;
   skipped(promptId: string): void;
   setMicDevice(deviceId?: string): void;
   signOut(): Promise<void>;
@@ -67,7 +68,7 @@ export const useVoiceVault = create<VoiceVaultState>()((set, get) => {
   return {
     screen: 'sign-in',
     outbox: [],
-    skippedPrompts: [],
+    progress: { recorded: [], skipped: [] },
     announcement: { text: '', serial: 0 },
 
     async loadInfo() {
@@ -84,7 +85,7 @@ export const useVoiceVault = create<VoiceVaultState>()((set, get) => {
       try {
         const partition = await call('getPartition');
         set({ partition, screen: session.consentAccepted === partition.consent.version ? 'mic-check' : 'consent' });
-        await get().refreshOutbox();
+        await Promise.all([get().refreshOutbox(), get().refreshProgress()]);
       } catch (error) {
         set({ problem: problemText(error) });
       }
@@ -122,12 +123,23 @@ export const useVoiceVault = create<VoiceVaultState>()((set, get) => {
     },
 
     trackOutboxItem(item) {
-      set((state) => ({ outbox: [...state.outbox.filter((other) => other.sample !== item.sample), item] }));
+      set((state) => ({
+        outbox: [...state.outbox.filter((other) => other.sample !== item.sample), item],
+        progress: item.promptId && item.state !== 'failed' ? { ...state.progress, recorded: [...state.progress.recorded, item.promptId] } : state.progress,
+      }));
       schedulePoll();
     },
 
+    async refreshProgress() {
+      try {
+        set({ progress: await call('getPromptProgress') });
+      } catch (error) {
+        set({ problem: problemText(error) });
+      }
+    },
+
     skipped(promptId) {
-      set((state) => ({ skippedPrompts: [...state.skippedPrompts, promptId] }));
+      set((state) => ({ progress: { ...state.progress, skipped: [...state.progress.skipped, promptId] } }));
     },
 
     setMicDevice(deviceId) {
@@ -147,7 +159,7 @@ export const useVoiceVault = create<VoiceVaultState>()((set, get) => {
       } catch {
         // Signed out locally either way; main forgets the session on its side.
       }
-      set({ session: undefined, partition: undefined, outbox: [], skippedPrompts: [], screen: 'sign-in', problem: undefined });
+      set({ session: undefined, partition: undefined, outbox: [], progress: { recorded: [], skipped: [] }, screen: 'sign-in', problem: undefined });
       get().announce('Signed out. Audio held in this window was erased.');
     },
   };
@@ -158,8 +170,8 @@ export function describeItem(partition: Partition | undefined, item: OutboxItemV
   return prompt ? `“${prompt.text}”` : item.source;
 }
 
-/** The first prompt with neither an upload (or one on its way) nor a skip. */
-export function nextPrompt(partition: Partition, outbox: OutboxItemView[], skipped: string[]) {
-  const done = new Set([...outbox.filter((item) => item.state !== 'failed').map((item) => item.promptId), ...skipped]);
+/** The first prompt neither recorded (sealed, uploading or uploaded) nor skipped. */
+export function nextPrompt(partition: Partition, progress: PromptProgress) {
+  const done = new Set([...progress.recorded, ...progress.skipped]);
   return partition.prompts.find((prompt) => !done.has(prompt.id));
 }

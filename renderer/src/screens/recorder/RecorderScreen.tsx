@@ -20,8 +20,7 @@ function ownedByFocus(event: KeyboardEvent): boolean {
 
 export function RecorderScreen() {
   const partition = useVoiceVault((state) => state.partition)!;
-  const outbox = useVoiceVault((state) => state.outbox);
-  const skippedPrompts = useVoiceVault((state) => state.skippedPrompts);
+  const progress = useVoiceVault((state) => state.progress);
   const deviceId = useVoiceVault((state) => state.micDeviceId);
   const go = useVoiceVault((state) => state.go);
   const { microphone, level, clipping, problem: micProblem } = useMicrophone(deviceId);
@@ -31,7 +30,7 @@ export function RecorderScreen() {
   const [reason, setReason] = useState('');
   const reasonField = useRef<HTMLTextAreaElement>(null);
 
-  const upcoming = nextPrompt(partition, outbox, skippedPrompts);
+  const upcoming = nextPrompt(partition, progress);
   // While a take is open its prompt stays on screen, even if the outbox moves on.
   const prompt = state.phase === 'ready' ? upcoming : (partition.prompts.find((p) => p.id === state.promptId) ?? upcoming);
   const index = prompt ? partition.prompts.indexOf(prompt) + 1 : partition.prompts.length;

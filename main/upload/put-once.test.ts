@@ -5,10 +5,15 @@ import { VoiceVaultError } from '../../shared/errors';
 import { deploymentTarget } from '../aws/deployment';
 import { s3ClientConfig } from '../aws/target';
 import { useTestEmulator } from '../emulator/test-emulator';
-import { ContractorCredentials, readIdTokenClaims, signIn } from '../identity';
+import { MemorySecretStore } from '../secrets';
+import { UserPoolSession, UserPoolSignIn, createIdentityServices } from '../identity';
 import { putObjectOnce, sha256Base64 } from './put-once';
 
 const emulator = useTestEmulator();
+
+function identity(deployment = emulator().deployment) {
+  return createIdentityServices({ deployment, secretStore: new MemorySecretStore() });
+}
 
 function demoUser(name: string) {
   const user = emulator().deployment.demoUsers.find((u) => u.username === name);
@@ -21,18 +26,20 @@ describe('a contractor upload through Cognito credentials (moto)', () => {
     const { deployment, adminTarget } = emulator();
     const ada = demoUser('ada');
 
-    const tokens = await signIn(deployment, ada.username, ada.password);
-    const claims = readIdTokenClaims(tokens.idToken);
+    const services = identity();
+    const progress = await new UserPoolSignIn(services).start(ada.username, ada.password);
+    if (progress.step !== 'tokens') throw new Error(`unexpected sign-in step ${progress.step}`);
+    const session = await UserPoolSession.start(services, progress.tokens);
+    const { claims } = session;
     expect(claims.partition).toBe('demo');
     expect(claims.sub).toMatch(/[0-9a-f-]{36}/);
 
-    const credentials = new ContractorCredentials(deployment, () => tokens.idToken);
-    const first = await credentials.get();
-    expect(first.sessionToken.length).toBeGreaterThan(0);
-    expect(first.expiration.getTime()).toBeGreaterThan(Date.now());
-    expect(await credentials.get()).toBe(first); // cached until close to expiry
+    const first = await session.credentials();
+    expect(first.sessionToken?.length).toBeGreaterThan(0);
+    expect(first.expiration?.getTime()).toBeGreaterThan(Date.now());
+    expect(await session.credentials()).toBe(first); // cached until close to expiry
 
-    const s3 = new S3Client({ ...s3ClientConfig(deploymentTarget(deployment)), credentials: credentials.provider() });
+    const s3 = new S3Client({ ...s3ClientConfig(deploymentTarget(deployment)), credentials: session.credentials });
     const key = `${contractorPrefix('raw', claims.partition ?? '', claims.sub)}01JTESTSAMPLE0000000000000.sealed`;
     const body = new TextEncoder().encode('sealed bytes stand-in: this test is about the transport');
 
@@ -60,13 +67,13 @@ describe('a contractor upload through Cognito credentials (moto)', () => {
 
   it('refuses a wrong password in plain words', async () => {
     const { deployment } = emulator();
-    const attempt = signIn(deployment, 'ada', 'not-her-password-1!A');
+    const attempt = new UserPoolSignIn(identity(deployment)).start('ada', 'not-her-password-1!A');
     await expect(attempt).rejects.toMatchObject({ code: 'WrongPassword', message: expect.stringContaining('user name or password is wrong') });
   });
 
   it('says the network is unavailable when the endpoint does not answer', async () => {
     const { deployment } = emulator();
     const offline = { ...deployment, endpoint: 'http://127.0.0.1:9' };
-    await expect(signIn(offline, 'ada', demoUser('ada').password)).rejects.toMatchObject({ code: 'NetworkUnavailable' });
+    await expect(new UserPoolSignIn(identity(offline)).start('ada', demoUser('ada').password)).rejects.toMatchObject({ code: 'NetworkUnavailable' });
   });
 });

@@ -18,7 +18,7 @@ test('the release bundles (main, preload, renderer) contain no test bridge', () 
   expect(files.length).toBeGreaterThan(3);
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    for (const marker of ['startTestBridge', 'installBridgeShim', '/bridge/']) expect(text.includes(marker), `${file} contains ${marker}`).toBe(false);
+    for (const marker of ['startTestBridge', 'pageShimScript', 'createBridgeServices', '/bridge/', '$arrayBuffer']) expect(text.includes(marker), `${file} contains ${marker}`).toBe(false);
   }
   const packaging = readFileSync(fileURLToPath(new URL('../electron-builder.yml', import.meta.url)), 'utf8');
   expect(packaging).toMatch(/"!e2e\/\*\*"/);

@@ -35,6 +35,5 @@ export async function composeSessionContext(inputs: CompositionInputs): Promise<
 }
 
 export async function composeSessionHandlers(inputs: CompositionInputs): Promise<IpcHandlers> {
-  const context = await composeSessionContext(inputs);
-  return createSessionHandlers({ deployment: context.deployment, appVersion: context.appVersion });
+  return createSessionHandlers(await composeSessionContext(inputs));
 }

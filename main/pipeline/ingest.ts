@@ -12,9 +12,8 @@ import { VoiceVaultError, isVoiceVaultError } from '../../shared/errors';
 import type { Partition } from '../../shared/partition';
 import { openAudioFile, openAudioStream, memoryByteSource, checkQuality, encodeWav, type AudioStream } from '../audio';
 import { extractFeaturesFromStream, featureVersion, type FeatureExtraction } from '../features';
-import type { AuditLog } from '../audit';
-import { auditHeadMetadataKey } from '../audit';
-import { objectKeyFor, type SealContext, type SealedObject, type Sealer } from '../crypto';
+import { auditHeadMetadataKey, type AuditLog } from '../audit';
+import type { SealContext, SealedObject, Sealer } from '../crypto';
 import type { Outbox } from '../outbox';
 import type { SecretStore } from '../secrets';
 import { encodeManifest, manifestFormat, partitionPolicyHash, type ManifestObject, type SampleManifest } from './manifest';
@@ -116,7 +115,7 @@ export class SampleIngest {
         plaintexts.push(plaintext);
         const object = await sealer.seal(plaintext, { ...base, kind, ...extra });
         sealed.push(object);
-        manifestObjects.push({ kind, key: objectKeyFor(object.context), bytes: object.ciphertext.length, sha256: object.sha256 });
+        manifestObjects.push({ kind, key: object.key, bytes: object.ciphertext.length, sha256: object.sha256 });
       };
 
       await add('features', storedFeatureBytes(take.extraction, partition.featureTier), { preset: partition.preset });
@@ -153,7 +152,7 @@ export class SampleIngest {
       const record = await audit.append({
         action: 'sealed',
         sample: take.sample,
-        objects: sealed.map((o) => ({ key: objectKeyFor(o.context), sha256: o.sha256 })),
+        objects: sealed.map((o) => ({ key: o.key, sha256: o.sha256 })),
         detail: { sealedWith: sealed.some((o) => o.sealedWith === 'device') ? 'device' : 'kms' },
       });
       await outbox.add({
@@ -162,7 +161,7 @@ export class SampleIngest {
         ...(take.promptId ? { promptId: take.promptId } : {}),
         createdAt: new Date(this.now()).toISOString(),
         objects: sealed.map((o) => ({
-          key: objectKeyFor(o.context),
+          key: o.key,
           ciphertext: o.ciphertext,
           sha256: o.sha256,
           sealedWith: o.sealedWith,

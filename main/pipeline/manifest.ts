@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { QualityReportView, QualityVerdict } from '../../shared/domain';
 import type { FeatureTier, Partition } from '../../shared/partition';
+import { canonicalJson, type JsonValue } from '../audit';
 
 export const manifestFormat = 'voicevault-manifest/1';
 
@@ -35,22 +36,10 @@ export interface SampleManifest {
   objects: ManifestObject[];
 }
 
-/** JSON with keys sorted at every level, so the same config always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function partitionPolicyHash(partition: Partition): string {
-  return createHash('sha256').update(canonicalJson(partition)).digest('hex');
+  return createHash('sha256').update(canonicalJson(partition as unknown as JsonValue)).digest('hex');
 }
 
 export function encodeManifest(manifest: SampleManifest): Uint8Array {
-  return new TextEncoder().encode(`${canonicalJson(manifest)}\n`);
+  return new TextEncoder().encode(`${canonicalJson(manifest as unknown as JsonValue)}\n`);
 }

@@ -2,8 +2,9 @@
 // was captured or the file imported), where it stands, and its receipt once S3 confirmed it. Imported
 // files are recognised by an HMAC of their bytes under the device key (not a plain hash of the audio),
 // so re-running an import skips what was already sent. Rewritten atomically on each change.
-import { open, readFile, rename, mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { directoryMode, outboxFileError, replaceFileDurably } from '../outbox/durable-fs';
 import type { Receipt } from '../../shared/domain';
 import { VoiceVaultError } from '../../shared/errors';
 
@@ -25,31 +26,6 @@ interface LedgerFile {
   version: 1;
   consentAccepted?: string;
   entries: LedgerEntry[];
-}
-
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-    const dir = await open(dirname(path), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new VoiceVaultError('DiskFull', 'The disk is full: free some space, then try again. Nothing was lost.', { cause: error });
-    throw error;
-  }
 }
 
 export class SampleLedger {
@@ -114,7 +90,15 @@ export class SampleLedger {
 
   private save(): Promise<void> {
     const snapshot = JSON.stringify(this.file, null, 1);
-    this.writing = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.path, snapshot));
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(dirname(this.path), { recursive: true, mode: directoryMode });
+        await replaceFileDurably(this.path, snapshot, dirname(this.path));
+      })
+      .catch((error: unknown) => {
+        throw outboxFileError(error, 'save the sample ledger');
+      });
     return this.writing;
   }
 }

@@ -4,18 +4,19 @@
 import { join } from 'node:path';
 import { KMS } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { OutboxItemView, Receipt } from '../../shared/domain';
+import type { OutboxItemView } from '../../shared/domain';
 import { VoiceVaultError } from '../../shared/errors';
 import type { Partition } from '../../shared/partition';
 import { AuditLog } from '../audit';
 import { deploymentTarget, type Deployment } from '../aws/deployment';
 import { clientConfig, s3ClientConfig } from '../aws/target';
-import { createSealer, reseal, type Sealer } from '../crypto';
+import { createSealer, type Sealer } from '../crypto';
 import { Outbox, type OutboxEntry } from '../outbox';
 import type { SecretStore } from '../secrets';
 import type { ActiveSession } from '../session/context';
-import { Uploader, type UploaderOptions } from '../upload';
+import { Uploader, type UploadReceipt, type UploaderOptions } from '../upload';
 import { SampleIngest } from './ingest';
+import { resealDeviceObjects } from './reseal';
 import { SampleLedger } from './sample-ledger';
 
 export interface WorkspaceOptions {
@@ -55,7 +56,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const target = { ...deploymentTarget(deployment), credentials: session.credentials };
   const kms = new KMS(clientConfig(target));
   const s3 = new S3Client(s3ClientConfig(target));
-  const sealer = createSealer({ kms, envelopeKeyArn: deployment.envelopeKeyArn, deviceKeys: secretStore, contractor });
+  const sealer = createSealer({ kms, envelopeKeyArn: deployment.envelopeKeyArn, deviceKeys: secretStore });
   const outbox = await Outbox.open(join(dir, 'outbox'));
   const audit = await AuditLog.open(join(dir, 'audit.jsonl'), { now });
   const ledger = await SampleLedger.open(join(dir, 'ledger.json'), now);
@@ -69,9 +70,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     now,
     // A take sealed offline under the device key is re-sealed under KMS before it may leave.
     prepare: (entry) => resealDeviceObjects(entry, outbox, sealer, audit),
-    onUploaded: async (entry: OutboxEntry, receipt: Receipt) => {
-      await ledger.update(entry.sample, { state: 'uploaded', receipt });
-      await audit.append({ action: 'uploaded', sample: entry.sample, objects: receipt.objects.map(({ key, sha256 }) => ({ key, sha256 })) });
+    onUploaded: async (entry: OutboxEntry, receipt: UploadReceipt) => {
+      const objects = receipt.objects.map(({ key, bytes, sha256 }) => ({ key, bytes, sha256 }));
+      await ledger.update(entry.sample, { state: 'uploaded', receipt: { sample: receipt.sample, uploadedAt: receipt.uploadedAt, objects } });
+      await audit.append({ action: 'uploaded', sample: entry.sample, objects: objects.map(({ key, sha256 }) => ({ key, sha256 })) });
     },
     onCredentialsExpired: () => session.invalidateCredentials(),
     ...options.upload,
@@ -87,8 +89,40 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     outboxView: () => outboxView(ledger, outbox, uploader),
     close: () => {
       uploader.stop();
+      void audit.close();
       kms.destroy();
       s3.destroy();
     },
   };
+}
+
+/** The window's view: entries still in the outbox (with live progress) and uploaded samples with receipts. */
+async function outboxView(ledger: SampleLedger, outbox: Outbox, uploader: Uploader): Promise<OutboxItemView[]> {
+  const items: OutboxItemView[] = [];
+  const waiting = new Set<string>();
+  for (const entry of await outbox.list()) {
+    waiting.add(entry.sample);
+    const progress = uploader.progress(entry.sample);
+    items.push({
+      sample: entry.sample,
+      ...(entry.promptId ? { promptId: entry.promptId } : {}),
+      source: entry.source,
+      state: uploader.isUploading(entry.sample) ? 'uploading' : entry.state,
+      progress: progress && progress.totalBytes > 0 ? Math.floor((100 * progress.sentBytes) / progress.totalBytes) : 0,
+      ...(entry.lastError ? { problem: entry.lastError.message } : {}),
+    });
+  }
+  for (const entry of ledger.entries()) {
+    if (entry.state !== 'uploaded' || waiting.has(entry.sample)) continue;
+    items.push({
+      sample: entry.sample,
+      ...(entry.promptId ? { promptId: entry.promptId } : {}),
+      source: entry.source,
+      state: 'uploaded',
+      progress: 100,
+      ...(entry.receipt ? { receipt: entry.receipt } : {}),
+    });
+  }
+  // ULIDs sort by time: newest first.
+  return items.sort((a, b) => (a.sample < b.sample ? 1 : -1));
 }

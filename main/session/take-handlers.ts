@@ -83,7 +83,10 @@ export function createTakeHandlers(context: SessionContext): Pick<IpcHandlers, T
     }
     draining = ws.uploader
       .drain()
-      .catch(() => undefined) // each entry keeps its own error for the window to show
+      .then(
+        () => undefined,
+        () => undefined, // each entry keeps its own error for the window to show
+      )
       .finally(() => {
         draining = undefined;
         if (again) {

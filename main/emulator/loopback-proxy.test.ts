@@ -130,6 +130,8 @@ describe('the loopback proxy', () => {
     await expect(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'lost-answer', Body: 'x' }))).rejects.toMatchObject({
       code: 'ECONNRESET',
     });
+    expect(proxy.requests[0]).toMatchObject({ fault: 'lose-response', upstreamStatus: 200 });
+    expect(proxy.requests[0]!.status).toBeUndefined();
     expect(await exists('lost-answer')).toBe(true);
     client.destroy();
   });

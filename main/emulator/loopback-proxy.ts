@@ -25,6 +25,8 @@ export interface RecordedRequest extends ProxiedRequest {
   fault?: Fault['kind'];
   /** The status the client got: the emulator's, the injected one, or undefined when it got none. */
   status?: number;
+  /** The emulator's status, when the request reached it (with lose-response the client never sees it). */
+  upstreamStatus?: number;
 }
 
 export type Fault =
@@ -218,6 +220,7 @@ export async function startLoopbackProxy(options: { target: string; fault?: Faul
       reset(req.socket);
       return;
     }
+    record.upstreamStatus = answer.statusCode;
     if (applied?.kind === 'lose-response') {
       answer.resume();
       answer.once('end', () => reset(req.socket));

@@ -1,9 +1,9 @@
 // A single-part upload that can never make a second version: conditional on the key being new,
 // SSE-KMS with the storage key, and a SHA-256 checksum S3 verifies on arrival.
-import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { VoiceVaultError } from '../../shared/errors';
 import { toVoiceVaultError } from '../aws/errors';
+import { sha256Base64 } from './checksums';
 
 export interface PutOnceRequest {
   bucket: string;
@@ -20,9 +20,7 @@ export interface PutOnceReceipt {
   versionId?: string;
 }
 
-export function sha256Base64(body: Uint8Array): string {
-  return createHash('sha256').update(body).digest('base64');
-}
+export { sha256Base64 };
 
 export async function putObjectOnce(s3: S3Client, request: PutOnceRequest): Promise<PutOnceReceipt> {
   const checksum = sha256Base64(request.body);
@@ -36,7 +34,9 @@ export async function putObjectOnce(s3: S3Client, request: PutOnceRequest): Prom
         ServerSideEncryption: 'aws:kms',
         SSEKMSKeyId: request.storageKeyArn,
         BucketKeyEnabled: true,
-        // The SDK computes the SHA-256 and S3 verifies it on arrival; we compare its answer with ours.
+        // Our SHA-256 travels with the bytes and S3 verifies it on arrival; naming the algorithm too
+        // makes S3 (and moto) keep and return it, and we compare its answer with ours.
+        ChecksumSHA256: checksum,
         ChecksumAlgorithm: 'SHA256',
         IfNoneMatch: '*',
       }),

@@ -3,7 +3,7 @@
 // differences `emulatorDifferences` declares, plus one documented by design (below).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorPlan, type EmulatorPlan } from '../main/emulator/plan';
-import { emulatorDifferences, type AuthFlow } from '../shared/config';
+import { emulatorDifferences, voiceVaultConfig, type AuthFlow } from '../shared/config';
 import { synthesize } from './lib/synth';
 import type { Json } from './check/json';
 
@@ -42,6 +42,8 @@ function planFromTemplate(): StackPlan {
   const standardAttrs = new Set(['email', 'email_verified', 'name', 'phone_number', 'sub']);
   return {
     keys: keyIds
+      // Declared difference (emulatorDifferences.auditKey): the audit key exists in the stack only.
+      .filter((id) => aliasOf(id) !== voiceVaultConfig.keys.audit.alias)
       .map((id) => {
         const k = json.Resources[id].Properties;
         const alias = aliasOf(id);
@@ -142,7 +144,10 @@ describe('emulator provisioning vs. CDK stack', () => {
     expect(stack.roles).toEqual(plan.roles);
   });
 
-  it('the emulator-only differences are exactly those declared (bucket policy, trail, alarms are stack-only)', () => {
+  it('the emulator-only differences are exactly those declared (bucket policy, trail, alarms, audit key are stack-only)', () => {
+    expect(emulatorDifferences.auditKey).toBe(false);
+    expect(ofType('AWS::KMS::Alias').map(([, a]) => a.Properties.AliasName)).toContain(voiceVaultConfig.keys.audit.alias);
+    expect(plan.keys.map((k) => k.alias)).not.toContain(voiceVaultConfig.keys.audit.alias);
     expect(emulatorDifferences.bucketPolicy).toBe(false);
     expect(ofType('AWS::S3::BucketPolicy').some(([id]) => id.startsWith('DataBucketPolicy'))).toBe(true);
     expect(emulatorDifferences.auditTrail).toBe(false);

@@ -25,6 +25,14 @@ export const voiceVaultConfig = {
       alias: 'alias/voicevault-storage',
       description: 'VoiceVault storage key: S3 default encryption of the data bucket',
     },
+    /**
+     * The trail, its log group and the alarm topic: whoever disables a data key cannot also
+     * silence detection. Real stack only (emulatorDifferences.auditKey).
+     */
+    audit: {
+      alias: 'alias/voicevault-audit',
+      description: 'VoiceVault audit key: CloudTrail log files, the trail log group and the alarm topic',
+    },
   },
 
   bucket: {
@@ -35,6 +43,10 @@ export const voiceVaultConfig = {
       features: 'features',
       manifests: 'manifests',
       partitionConfig: 'config/partitions',
+      /** Deletion feed for the training side: append-only, never deleted. */
+      deletions: 'deletions',
+      /** Consent-withdrawal requests: `requests/<partition>/<contractor>/…`, written once by the contractor. */
+      requests: 'requests',
     },
     /** Global lifecycle rules always written by the partition tooling (DESIGN.md: Lifecycle). */
     lifecycle: {
@@ -64,8 +76,17 @@ export const voiceVaultConfig = {
     /** The real client is SRP only: the password never leaves the laptop. */
     authFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as AuthFlow[],
     readAttributes: ['email', 'email_verified', 'custom:partition'],
-    /** `custom:partition` is deliberately absent: a contractor must not move themselves. */
-    writeAttributes: ['email'],
+    /**
+     * The app writes no user attributes: `email` is the recovery channel and `custom:partition`
+     * moves a contractor between partitions; only admins change either.
+     */
+    writeAttributes: [] as string[],
+    /**
+     * Cognito reads an empty WriteAttributes as "every standard attribute is writable", so the
+     * client's list holds this one attribute instead: nothing reads it (not in readAttributes, no
+     * policy, no principal tag), so writing it changes nothing. See appClientWriteAttributes().
+     */
+    inertWriteAttribute: 'zoneinfo',
     accessTokenValidityMinutes: 60,
     refreshTokenValidityDays: 30,
   },
@@ -101,6 +122,12 @@ export const voiceVaultConfig = {
     /** Alarm names start with this, so the admin role can be scoped to them. */
     alarmNamePrefix: 'voicevault-',
     perPrincipalInsightRuleName: 'voicevault-getobject-per-principal',
+    /** Envelope-key Decrypt calls (all principals) within the same period. */
+    envelopeDecryptThreshold: 20_000,
+    /** KMS DisableKey / ScheduleKeyDeletion / PutKeyPolicy on a VoiceVault key (EventBridge). */
+    keyEventsRuleName: 'voicevault-key-events',
+    /** Target of that rule: encrypted with no VoiceVault key, so it survives any of them being disabled. */
+    keyEventsTopicName: 'voicevault-key-events',
     metricNamespace: 'VoiceVault/Audit',
   },
 
@@ -127,6 +154,8 @@ export const emulatorDifferences = {
   bucketPolicy: false,
   /** moto's CloudFormation drops trails and alarms; the emulator provisions neither. */
   auditTrail: false,
+  /** The audit key protects only the trail, its log group and the alarm topic, none of which the emulator has. */
+  auditKey: false,
   alarms: false,
   /**
    * moto lacks SetIdentityPoolRoles and SetPrincipalTagAttributeMap and enforces no IAM for
@@ -145,6 +174,12 @@ export function realBucketName(account: string, region: string): string {
 export function appClientAuthFlows(target: 'aws' | 'emulator'): AuthFlow[] {
   const base = [...voiceVaultConfig.appClient.authFlows];
   return target === 'emulator' ? [...base, ...emulatorDifferences.appClientExtraAuthFlows] : base;
+}
+
+/** What the app client may write: never empty, since Cognito reads [] as "all standard attributes". */
+export function appClientWriteAttributes(): string[] {
+  const attributes = [...voiceVaultConfig.appClient.writeAttributes];
+  return attributes.length > 0 ? attributes : [voiceVaultConfig.appClient.inertWriteAttribute];
 }
 
 /** `raw/<partition>/<contractor>/`, `features/…`, `manifests/…`: where a contractor may write. */

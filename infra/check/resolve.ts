@@ -2,6 +2,10 @@
 // account, so the IAM policy evaluator sees real ARNs. Only the intrinsics this stack uses.
 import type { Json } from './json';
 export const SIM_ENV = { account: '111122223333', region: 'eu-central-1', partition: 'aws' } as const;
+/** Values for parameters without a default (a deploy must pass them). */
+export const SIM_PARAMETERS: Record<string, string> = {
+  PipelineReaderPrincipals: `arn:aws:iam::${SIM_ENV.account}:role/voicevault-training-batch`,
+};
 
 
 export interface Resolved {
@@ -18,14 +22,17 @@ export function resolveTemplate(template: Json): Resolved {
   const ref: Record<string, string> = {};
   const arn: Record<string, string> = {};
   const extra: Record<string, Record<string, string>> = {};
-  const pseudo: Record<string, string> = {
+  const pseudo: Record<string, string | string[]> = {
     'AWS::AccountId': account,
     'AWS::Region': region,
     'AWS::Partition': partition,
     'AWS::URLSuffix': 'amazonaws.com',
     'AWS::StackName': 'VoiceVault',
   };
-  for (const [name, p] of Object.entries<Json>(template.Parameters ?? {})) pseudo[name] = p.Default === undefined ? '' : String(p.Default);
+  for (const [name, p] of Object.entries<Json>(template.Parameters ?? {})) {
+    const value = SIM_PARAMETERS[name] ?? (p.Default === undefined ? '' : String(p.Default));
+    pseudo[name] = p.Type === 'CommaDelimitedList' ? value.split(',') : value;
+  }
 
   const resolve = (v: Json): Json => {
     if (Array.isArray(v)) return v.map(resolve);
@@ -115,6 +122,14 @@ export function resolveTemplate(template: Json): Resolved {
         extra[id] = { TopicArn: ref[id]! };
         break;
       }
+      case 'AWS::CloudWatch::Alarm':
+        ref[id] = resolve(p.AlarmName) ?? id;
+        arn[id] = `arn:${partition}:cloudwatch:${region}:${account}:alarm:${ref[id]}`;
+        break;
+      case 'AWS::Events::Rule':
+        ref[id] = p.Name ?? id;
+        arn[id] = `arn:${partition}:events:${region}:${account}:rule/${ref[id]}`;
+        break;
       case 'AWS::CloudTrail::Trail':
         ref[id] = p.TrailName ?? id;
         arn[id] = `arn:${partition}:cloudtrail:${region}:${account}:trail/${ref[id]}`;

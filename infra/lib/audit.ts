@@ -1,7 +1,8 @@
 // Audit: an isolated, object-locked trail bucket, a separate server-access-log bucket, a
 // multi-region CloudTrail with log file validation (management events plus S3 data events for
-// the data bucket, KMS-encrypted) and a KMS-encrypted CloudWatch log group kept for a year.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+// the data bucket, encrypted with the audit key) and a CloudWatch log group under the same key,
+// kept for a year. The audit key protects nothing else, so disabling a data key leaves it running.
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,12 +15,12 @@ import type { StackNames } from './names';
 export class Audit extends Construct {
   /** Server access logs of the data and trail buckets (SSE-S3: log delivery supports nothing else). */
   readonly accessLogsBucket: s3.Bucket;
-  /** CloudTrail log files, each encrypted by CloudTrail with the storage key; object lock on. */
+  /** CloudTrail log files, each encrypted by CloudTrail with the audit key; object lock on. */
   readonly trailBucket: s3.Bucket;
   readonly logGroup: logs.LogGroup;
   readonly trail: cloudtrail.CfnTrail;
 
-  constructor(scope: Construct, id: string, props: { names: StackNames; key: kms.IKey }) {
+  constructor(scope: Construct, id: string, props: { names: StackNames; key: kms.IKey; objectLockMode: string }) {
     super(scope, id);
     const { names, key } = props;
 
@@ -38,7 +39,6 @@ export class Audit extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       versioned: true,
       objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(c.audit.logRetentionDays)),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
@@ -46,6 +46,11 @@ export class Audit extends Construct {
       serverAccessLogsPrefix: 'trail-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The retention mode is a parameter (COMPLIANCE or GOVERNANCE); the L2 wants a literal.
+    (this.trailBucket.node.defaultChild as s3.CfnBucket).objectLockConfiguration = {
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: props.objectLockMode, days: c.audit.logRetentionDays } },
+    };
     const fromThisTrail = { StringEquals: { 'aws:SourceArn': names.trailArn } };
     this.trailBucket.addToResourcePolicy(
       new iam.PolicyStatement({

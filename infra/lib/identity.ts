@@ -5,7 +5,7 @@ import { Duration, Fn, RemovalPolicy, Stack, type CfnCondition } from 'aws-cdk-l
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { voiceVaultConfig as c } from '../../shared/config';
+import { appClientWriteAttributes, voiceVaultConfig as c } from '../../shared/config';
 
 export interface IdentityProps {
   /** OFF | OPTIONAL | ON (parameter). */
@@ -67,10 +67,12 @@ export class Identity extends Construct {
       idTokenValidity: Duration.minutes(c.appClient.accessTokenValidityMinutes),
       refreshTokenValidity: Duration.days(c.appClient.refreshTokenValidityDays),
       readAttributes: attributes(c.appClient.readAttributes),
-      writeAttributes: attributes(c.appClient.writeAttributes),
     });
+    const cfnClient = this.client.node.defaultChild as cognito.CfnUserPoolClient;
     // The L2 always adds ALLOW_REFRESH_TOKEN_AUTH; pin the exact list from the config.
-    (this.client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [...c.appClient.authFlows];
+    cfnClient.explicitAuthFlows = [...c.appClient.authFlows];
+    // Never empty (Cognito would read [] as "all standard attributes"): the one inert attribute.
+    cfnClient.writeAttributes = appClientWriteAttributes();
 
     this.providerName = `cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     this.identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {

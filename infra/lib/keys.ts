@@ -1,4 +1,5 @@
-// The two customer-managed keys and their key policies.
+// The three customer-managed keys and their key policies: envelope (client-side sealing),
+// storage (bucket default SSE-KMS) and audit (trail, trail log group, alarm topic).
 //
 // Each key policy separates key administration (account IAM admins, via the account root
 // principal: lifecycle and policy actions only, never a cryptographic operation) from key use
@@ -49,7 +50,7 @@ export const KEY_CRYPTO_ACTIONS = [
   'kms:CreateGrant',
 ];
 
-export const ENVELOPE_KINDS_CONTRACTOR = ['raw', 'features', 'manifest'];
+export const ENVELOPE_KINDS_CONTRACTOR = ['raw', 'features', 'manifest', 'request'];
 export const ENVELOPE_KINDS_PIPELINE = ['features', 'manifest'];
 
 function adminStatements(names: StackNames): iam.PolicyStatement[] {
@@ -130,8 +131,6 @@ export function envelopeKeyPolicy(names: StackNames): iam.PolicyDocument {
 }
 
 export function storageKeyPolicy(names: StackNames): iam.PolicyDocument {
-  const account = Aws.ACCOUNT_ID;
-  const partition = Aws.PARTITION;
   return new iam.PolicyDocument({
     statements: [
       ...adminStatements(names),
@@ -143,11 +142,26 @@ export function storageKeyPolicy(names: StackNames): iam.PolicyDocument {
         conditions: {
           StringEquals: {
             'kms:ViaService': names.s3ViaService,
-            'kms:CallerAccount': account,
+            'kms:CallerAccount': Aws.ACCOUNT_ID,
             'kms:EncryptionContext:aws:s3:arn': names.bucketArn,
           },
         },
       }),
+    ],
+  });
+}
+
+/**
+ * The audit key: CloudTrail log files, the trail log group and the alarm topic. Each service may
+ * use it only for its own resource (source ARN or encryption context), so the key cannot be
+ * borrowed for anything else, and disabling a data key leaves detection running.
+ */
+export function auditKeyPolicy(names: StackNames): iam.PolicyDocument {
+  const account = Aws.ACCOUNT_ID;
+  const trailContext = `arn:${Aws.PARTITION}:cloudtrail:*:${account}:trail/*`;
+  return new iam.PolicyDocument({
+    statements: [
+      ...adminStatements(names),
       new iam.PolicyStatement({
         sid: 'CloudTrailEncryptLogs',
         principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
@@ -155,7 +169,7 @@ export function storageKeyPolicy(names: StackNames): iam.PolicyDocument {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceArn': names.trailArn },
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${account}:trail/*` },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailContext },
         },
       }),
       new iam.PolicyStatement({
@@ -172,7 +186,7 @@ export function storageKeyPolicy(names: StackNames): iam.PolicyDocument {
         resources: ['*'],
         conditions: {
           StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': names.s3ViaService },
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${account}:trail/*` },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailContext },
         },
       }),
       new iam.PolicyStatement({
@@ -182,12 +196,16 @@ export function storageKeyPolicy(names: StackNames): iam.PolicyDocument {
         resources: ['*'],
         conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': names.logGroupArn } },
       }),
+      // SNS encrypts each message under the topic's key with `aws:sns:topicArn` as context; the
+      // publisher (CloudWatch) needs the key for that topic and no other.
       new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        sid: 'CloudWatchAlarmsUseItForTheAlarmTopicOnly',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account, 'kms:EncryptionContext:aws:sns:topicArn': names.alarmTopicArn },
+        },
       }),
     ],
   });
@@ -196,6 +214,7 @@ export function storageKeyPolicy(names: StackNames): iam.PolicyDocument {
 export class VoiceVaultKeys extends Construct {
   readonly envelopeKey: kms.Key;
   readonly storageKey: kms.Key;
+  readonly auditKey: kms.Key;
 
   constructor(scope: Construct, id: string, names: StackNames) {
     super(scope, id);
@@ -212,6 +231,14 @@ export class VoiceVaultKeys extends Construct {
       alias: c.keys.storage.alias,
       enableKeyRotation: true,
       policy: storageKeyPolicy(names),
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.auditKey = new kms.Key(this, 'AuditKey', {
+      description: c.keys.audit.description,
+      alias: c.keys.audit.alias,
+      enableKeyRotation: true,
+      policy: auditKeyPolicy(names),
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -23,11 +23,17 @@ const REASONS = {
     'CloudTrail encrypts every log file itself with the storage key (trail KmsKeyId, pinned by tests); digest files are SSE-S3 by design, ' +
     'and a KMS bucket default would make their delivery depend on a key grant CloudTrail does not use.',
   contractorPrefixes:
-    'Object ARNs scoped per session by principal tags: raw|features|manifests/${aws:PrincipalTag/partition}/${aws:PrincipalTag/contractor}/*; ' +
+    'Object ARNs scoped per session by principal tags: raw|features|manifests|requests/${aws:PrincipalTag/partition}/${aws:PrincipalTag/contractor}/*; ' +
     'the trailing * is the sample key the contractor creates (DESIGN.md: contractor role).',
   adminPartitionConfigs: 'Admins write every partition config under config/partitions/ (DESIGN.md: admin role).',
-  adminErasure: 'Erasure deletes all versions of a contractor\'s objects in any partition; prefixes are the fixed layout (DESIGN.md: admin role).',
-  pipelinePrefixes: 'The pipeline reads every features/ and manifests/ object, never raw/ (DESIGN.md: pipeline-reader role).',
+  adminErasure:
+    'Erasure deletes all versions of a contractor\'s objects (and handled consent-withdrawal requests) in any partition; prefixes are the fixed layout (DESIGN.md: admin role).',
+  adminDeletionFeed:
+    'Admins append erased sample ids to the deletion feed; object names are generated per entry, and the bucket policy makes every put If-None-Match and denies all deletes there.',
+  pipelinePrefixes: 'The pipeline reads every features/, manifests/ and deletions/ object, never raw/ (DESIGN.md: pipeline-reader role).',
+  keyEventsTopicUnencrypted:
+    'The key-events topic is deliberately encrypted with no VoiceVault key: it reports DisableKey/ScheduleKeyDeletion/PutKeyPolicy on those keys, and a topic under one of them ' +
+    'would go silent when that key is disabled. Its messages hold key ARNs and caller identities, never sample data; the topic is TLS-only and only this EventBridge rule may publish.',
   describeAlarms: 'cloudwatch:DescribeAlarms is read-only and lists alarms account-wide; scoping it to alarm ARNs is not reliably honoured for the list call.',
   trailLogStreams: 'CloudTrail creates its own log streams in the one trail log group; the stream names are not known in advance.',
   mfaParameter:
@@ -56,7 +62,7 @@ export function applyNagAcknowledgements(stack: Stack): NagAcknowledgement[] {
     list,
     find('Roles/ContractorPolicy/Resource'),
     'contractorPrefixes',
-    ...[c.bucket.prefixes.raw, c.bucket.prefixes.features, c.bucket.prefixes.manifests].map(
+    ...[c.bucket.prefixes.raw, c.bucket.prefixes.features, c.bucket.prefixes.manifests, c.bucket.prefixes.requests].map(
       (top) => `AwsSolutions-IAM5[Resource::${DATA_OBJECTS}${top}/${TAG.partition}/${TAG.contractor}/*]`,
     ),
   );
@@ -65,15 +71,17 @@ export function applyNagAcknowledgements(stack: Stack): NagAcknowledgement[] {
     list,
     find('Roles/AdminPolicy/Resource'),
     'adminErasure',
-    ...[c.bucket.prefixes.raw, c.bucket.prefixes.features, c.bucket.prefixes.manifests].map((top) => `AwsSolutions-IAM5[Resource::${DATA_OBJECTS}${top}/*]`),
+    ...[c.bucket.prefixes.raw, c.bucket.prefixes.features, c.bucket.prefixes.manifests, c.bucket.prefixes.requests].map((top) => `AwsSolutions-IAM5[Resource::${DATA_OBJECTS}${top}/*]`),
   );
+  ack(list, find('Roles/AdminPolicy/Resource'), 'adminDeletionFeed', `AwsSolutions-IAM5[Resource::${DATA_OBJECTS}${c.bucket.prefixes.deletions}/*]`);
   ack(list, find('Roles/AdminPolicy/Resource'), 'describeAlarms', 'AwsSolutions-IAM5[Resource::*]');
   ack(
     list,
     find('Roles/PipelineReaderPolicy/Resource'),
     'pipelinePrefixes',
-    ...[c.bucket.prefixes.features, c.bucket.prefixes.manifests].map((top) => `AwsSolutions-IAM5[Resource::${DATA_OBJECTS}${top}/*]`),
+    ...[c.bucket.prefixes.features, c.bucket.prefixes.manifests, c.bucket.prefixes.deletions].map((top) => `AwsSolutions-IAM5[Resource::${DATA_OBJECTS}${top}/*]`),
   );
+  ack(list, find('Alarms/KeyEventsTopic/Resource'), 'keyEventsTopicUnencrypted', 'NIST.800.53.R5-SNSEncryptedKMS', 'HIPAA.Security-SNSEncryptedKMS');
   ack(
     list,
     find('Audit/TrailToLogsPolicy/Resource'),

@@ -17,6 +17,9 @@ export interface StackNames {
   logGroupArn: string;
   s3ViaService: string;
   alarmArnPattern: string;
+  alarmArn: (name: string) => string;
+  alarmTopicArn: string;
+  keyEventsRuleArn: string;
 }
 
 export function stackNames(): StackNames {
@@ -38,6 +41,9 @@ export function stackNames(): StackNames {
     logGroupArn: `arn:${partition}:logs:${region}:${account}:log-group:${c.audit.logGroupName}`,
     s3ViaService: `s3.${region}.amazonaws.com`,
     alarmArnPattern: `arn:${partition}:cloudwatch:${region}:${account}:alarm:${c.alarms.alarmNamePrefix}*`,
+    alarmArn: (name) => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`,
+    alarmTopicArn: `arn:${partition}:sns:${region}:${account}:${c.alarms.topicName}`,
+    keyEventsRuleArn: `arn:${partition}:events:${region}:${account}:rule/${c.alarms.keyEventsRuleName}`,
   };
 }
 

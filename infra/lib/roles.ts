@@ -8,20 +8,17 @@ import { voiceVaultConfig as c } from '../../shared/config';
 import { ENVELOPE_KINDS_CONTRACTOR, ENVELOPE_KINDS_PIPELINE } from './keys';
 import { tagVar, type StackNames } from './names';
 
+/** Create, disable, re-enable, re-partition, sign out and look up contractors; nothing else. */
 export const ADMIN_USER_POOL_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminDisableUser',
   'cognito-idp:AdminEnableUser',
   'cognito-idp:AdminUpdateUserAttributes',
   'cognito-idp:AdminUserGlobalSignOut',
-  'cognito-idp:AdminAddUserToGroup',
-  'cognito-idp:AdminRemoveUserFromGroup',
-  'cognito-idp:AdminListGroupsForUser',
   'cognito-idp:AdminGetUser',
-  'cognito-idp:AdminResetUserPassword',
-  'cognito-idp:AdminDeleteUser',
   'cognito-idp:ListUsers',
   'cognito-idp:ListUsersInGroup',
+  'cognito-idp:AdminListGroupsForUser',
 ];
 
 export const CONTRACTOR_WRITE_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
@@ -32,6 +29,8 @@ export interface RolesProps {
   storageKey: kms.IKey;
   identityPoolId: string;
   userPoolArn: string;
+  /** IAM principal ARNs allowed to assume the pipeline-reader role (parameter). */
+  pipelineReaderPrincipals: string[];
 }
 
 export class AppRoles extends Construct {
@@ -74,7 +73,7 @@ export class AppRoles extends Construct {
         new iam.PolicyStatement({
           sid: 'WriteOwnSamplePrefixes',
           actions: CONTRACTOR_WRITE_ACTIONS,
-          resources: [p.raw, p.features, p.manifests].map((top) => obj(`${top}/${tagVar.partition}/${tagVar.contractor}/*`)),
+          resources: [p.raw, p.features, p.manifests, p.requests].map((top) => obj(`${top}/${tagVar.partition}/${tagVar.contractor}/*`)),
           conditions: tagsPresent,
         }),
         new iam.PolicyStatement({
@@ -108,12 +107,18 @@ export class AppRoles extends Construct {
     });
 
     this.adminPolicy = new iam.ManagedPolicy(this, 'AdminPolicy', {
-      description: 'VoiceVault admin: partition configs, listing, lifecycle, user management, alarms, erasure; no envelope decrypt',
+      description: 'VoiceVault admin: partition configs, listing, lifecycle, user management, alarms, erasure, deletion feed; no envelope decrypt',
       statements: [
         new iam.PolicyStatement({
           sid: 'PartitionConfigReadWrite',
           actions: ['s3:GetObject', 's3:PutObject'],
           resources: [obj(`${p.partitionConfig}/*`)],
+        }),
+        // Append-only: the bucket policy denies a put without If-None-Match and any delete there.
+        new iam.PolicyStatement({
+          sid: 'AppendToDeletionFeed',
+          actions: ['s3:PutObject'],
+          resources: [obj(`${p.deletions}/*`)],
         }),
         new iam.PolicyStatement({
           sid: 'ListForStatusAndErasure',
@@ -128,7 +133,7 @@ export class AppRoles extends Construct {
         new iam.PolicyStatement({
           sid: 'EraseObjectsAllVersions',
           actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-          resources: [p.raw, p.features, p.manifests, p.partitionConfig].map((top) => obj(`${top}/*`)),
+          resources: [p.raw, p.features, p.manifests, p.requests].map((top) => obj(`${top}/*`)),
         }),
         new iam.PolicyStatement({
           sid: 'ManageContractors',
@@ -152,12 +157,18 @@ export class AppRoles extends Construct {
     });
 
     this.pipelineReaderPolicy = new iam.ManagedPolicy(this, 'PipelineReaderPolicy', {
-      description: 'VoiceVault training pipeline: read and decrypt features and manifests, never raw',
+      description: 'VoiceVault training pipeline: list and read features, manifests and the deletion feed; decrypt features and manifests, never raw',
       statements: [
         new iam.PolicyStatement({
-          sid: 'ReadFeaturesAndManifests',
+          sid: 'ListFeaturesManifestsAndDeletions',
+          actions: ['s3:ListBucket'],
+          resources: [names.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [p.features, p.manifests, p.deletions].map((top) => `${top}/*`) } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadFeaturesManifestsAndDeletions',
           actions: ['s3:GetObject'],
-          resources: [obj(`${p.features}/*`), obj(`${p.manifests}/*`)],
+          resources: [p.features, p.manifests, p.deletions].map((top) => obj(`${top}/*`)),
         }),
         new iam.PolicyStatement({
           sid: 'EnvelopeDecryptFeaturesAndManifests',
@@ -170,10 +181,16 @@ export class AppRoles extends Construct {
     });
     this.pipelineReader = new iam.Role(this, 'PipelineReaderRole', {
       roleName: c.roles.pipelineReader,
-      description: 'VoiceVault training pipeline; assumable by account principals that IAM admins explicitly allow',
+      description: 'VoiceVault training pipeline; assumable only by the principals named in the PipelineReaderPrincipals parameter',
       assumedBy: new iam.AccountRootPrincipal(),
       maxSessionDuration: Duration.hours(1),
       managedPolicies: [this.pipelineReaderPolicy],
     });
+    // Named principals (a parameter), never the whole account. The L2 wants a literal principal,
+    // so the list parameter is written into the L1 trust policy.
+    (this.pipelineReader.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'NamedPipelinePrincipalsOnly', Effect: 'Allow', Principal: { AWS: props.pipelineReaderPrincipals }, Action: 'sts:AssumeRole' }],
+    };
   }
 }

@@ -25,6 +25,9 @@ export const OUTPUTS = {
   bucket: 'Bucket',
 } as const;
 
+/** An IAM role or user ARN; the account root (`:root`) is refused on purpose. */
+export const PIPELINE_PRINCIPAL_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=.@_/-]+$';
+
 export interface VoiceVaultStackProps extends StackProps {
   /** Only for infra:check, to count what the acknowledgements hide. */
   skipNagAcknowledgements?: boolean;
@@ -41,7 +44,7 @@ export class VoiceVaultStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: VoiceVaultStackProps) {
     super(scope, id, {
-      description: 'VoiceVault: KMS keys, encrypted data bucket, CloudTrail audit, security alarms, Cognito and least-privilege roles',
+      description: 'VoiceVault: KMS keys, encrypted data bucket, CloudTrail audit, security alarms and key events, Cognito and least-privilege roles',
       ...props,
     });
     // Feature flags this stack relies on, set here so every app (cdk.json, tests) agrees:
@@ -79,16 +82,36 @@ export class VoiceVaultStack extends Stack {
       allowedValues: ['true', 'false'],
       description: 'Create a GuardDuty detector with S3 protection (only if the account/region has none yet)',
     });
+    const envelopeDecrypt = new CfnParameter(this, 'EnvelopeDecryptThreshold', {
+      type: 'Number',
+      default: c.alarms.envelopeDecryptThreshold,
+      minValue: 1,
+      description: `Alarm when more envelope-key Decrypt calls than this happen within ${c.alarms.bulkGetObjectPeriodMinutes} minutes`,
+    });
+    const objectLockMode = new CfnParameter(this, 'TrailObjectLockMode', {
+      type: 'String',
+      default: 'COMPLIANCE',
+      allowedValues: ['COMPLIANCE', 'GOVERNANCE'],
+      description: 'Object lock mode of the trail log files (COMPLIANCE: nobody, not even root, can delete them for a year)',
+    });
+    const pipelinePrincipals = new CfnParameter(this, 'PipelineReaderPrincipals', {
+      type: 'CommaDelimitedList',
+      allowedPattern: PIPELINE_PRINCIPAL_PATTERN,
+      description: 'IAM role or user ARNs (comma-separated) that may assume the pipeline-reader role; never the account root',
+    });
     const mfaOff = new CfnCondition(this, 'MfaOff', { expression: Fn.conditionEquals(mfa.valueAsString, 'OFF') });
     const guardDutyOn = new CfnCondition(this, 'GuardDutyOn', { expression: Fn.conditionEquals(enableGuardDuty.valueAsString, 'true') });
 
     const names = stackNames();
     this.keys = new VoiceVaultKeys(this, 'Keys', names);
-    this.audit = new Audit(this, 'Audit', { names, key: this.keys.storageKey });
+    this.audit = new Audit(this, 'Audit', { names, key: this.keys.auditKey, objectLockMode: objectLockMode.valueAsString });
     this.data = new DataBucket(this, 'Data', { names, storageKey: this.keys.storageKey, accessLogsBucket: this.audit.accessLogsBucket });
     this.alarms = new SecurityAlarms(this, 'Alarms', {
       logGroup: this.audit.logGroup,
-      key: this.keys.storageKey,
+      key: this.keys.auditKey,
+      envelopeKey: this.keys.envelopeKey,
+      watchedKeys: [this.keys.envelopeKey, this.keys.storageKey, this.keys.auditKey],
+      envelopeDecryptThreshold: envelopeDecrypt.valueAsNumber,
       bulkGetObjectThreshold: bulk.valueAsNumber,
       perPrincipalGetObjectThreshold: perPrincipal.valueAsNumber,
       alarmEmail: alarmEmail.valueAsString,
@@ -100,6 +123,7 @@ export class VoiceVaultStack extends Stack {
       storageKey: this.keys.storageKey,
       identityPoolId: this.identityPool.ref,
       userPoolArn: this.identity.userPool.userPoolArn,
+      pipelineReaderPrincipals: pipelinePrincipals.valueAsList,
     });
     this.identity.attachRoles({ contractor: this.roles.contractor, admin: this.roles.admin });
 
@@ -120,8 +144,10 @@ export class VoiceVaultStack extends Stack {
     out(OUTPUTS.envelopeKeyArn, this.keys.envelopeKey.keyArn, 'state file: envelopeKeyArn');
     out(OUTPUTS.storageKeyArn, this.keys.storageKey.keyArn, 'state file: storageKeyArn');
     out(OUTPUTS.bucket, this.data.bucket.bucketName, 'state file: bucket');
-    out('AlarmTopicArn', this.alarms.topic.topicArn, 'SNS topic of the security alarms');
-    out('TrailBucket', this.audit.trailBucket.bucketName, 'CloudTrail log bucket (object lock, governance mode)');
+    out('AuditKeyArn', this.keys.auditKey.keyArn, 'Audit key: trail, trail log group, alarm topic');
+    out('AlarmTopicArn', this.alarms.topic.topicArn, 'SNS topic of the security alarms (audit key)');
+    out('KeyEventsTopicArn', this.alarms.keyEventsTopic.topicArn, 'SNS topic of KMS key disable/deletion/policy events (no VoiceVault key)');
+    out('TrailBucket', this.audit.trailBucket.bucketName, 'CloudTrail log bucket (object lock, TrailObjectLockMode)');
     out('AccessLogsBucket', this.audit.accessLogsBucket.bucketName, 'S3 server access logs');
     out('ContractorRoleArn', this.roles.contractor.roleArn, 'Contractor role');
     out('AdminRoleArn', this.roles.admin.roleArn, 'Admin role (Cognito group admins)');

@@ -1,7 +1,7 @@
 // What the emulator provisioning creates, derived from the shared config alone. The provisioner
 // applies this plan with SDK calls; infra tests compare the CDK stack against it, so the two can
 // differ only where `emulatorDifferences` says.
-import { appClientAuthFlows, emulatorDifferences, voiceVaultConfig, type AuthFlow } from '../../shared/config';
+import { appClientAuthFlows, appClientWriteAttributes, emulatorDifferences, voiceVaultConfig, type AuthFlow } from '../../shared/config';
 
 export interface KeyPlan {
   role: 'envelope' | 'storage';
@@ -72,7 +72,7 @@ export function emulatorPlan(): EmulatorPlan {
       generateSecret: false,
       explicitAuthFlows: appClientAuthFlows('emulator'),
       readAttributes: [...c.appClient.readAttributes],
-      writeAttributes: [...c.appClient.writeAttributes],
+      writeAttributes: appClientWriteAttributes(),
     },
     identityPool: {
       name: c.identityPool.name,

@@ -1,0 +1,26 @@
+// Weakened templates must fail the checks: each mutation names the failures it must cause.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthesize } from '../lib/synth';
+import type { Json } from './json';
+import { failuresOf, mutations, runMutation } from './mutations';
+
+let json: Json;
+beforeAll(() => {
+  json = synthesize().json;
+});
+
+describe('mutation tests (matrix, structural pins, alarm walk)', () => {
+  it('the unmutated template has no failures at all', async () => {
+    expect(await failuresOf(json)).toEqual([]);
+  });
+
+  // The floor is today's count: deleting a mutation fails this test.
+  it('there are 23 mutations, structural pins among their targets', () => {
+    expect(mutations.length).toBeGreaterThanOrEqual(23);
+  });
+
+  it.each(mutations.map((m) => [m.name, m] as const))('catches: %s', async (_name, m) => {
+    const result = await runMutation(json, m);
+    expect(result.failures).toEqual(expect.arrayContaining(m.caughtBy));
+  }, 120_000);
+});

@@ -32,18 +32,27 @@ test.describe('the page under the strict CSP', () => {
     await page.evaluate(() => {
       document.addEventListener('securitypolicyviolation', (event) => (window as unknown as { reportViolation(d: string): void }).reportViolation(event.effectiveDirective));
     });
+    await page.route('**/eval-probe.js', (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: "try { (0, eval)('1 + 1'); window.evalRan = true; } catch { window.evalBlocked = true; } try { new Function('return 1')(); window.functionRan = true; } catch { window.functionBlocked = true; }",
+      }),
+    );
     const outcome = await page.evaluate(async () => {
       const flags = window as unknown as Record<string, unknown>;
       const script = document.createElement('script');
       script.textContent = 'window.inlineRan = true';
       document.body.append(script);
-      let evalBlocked = false;
-      try {
-        // eslint-disable-next-line no-eval -- proving eval is refused
-        (0, eval)('1 + 1');
-      } catch {
-        evalBlocked = true;
-      }
+      // Code Playwright evaluates is exempt from the eval check, so eval is tried by a same-origin
+      // script the page loads (served by the route below), as an attacker's injected code would run.
+      const probe = document.createElement('script');
+      probe.src = '/eval-probe.js';
+      await new Promise((resolve) => {
+        probe.onload = resolve;
+        probe.onerror = resolve;
+        document.body.append(probe);
+      });
+      const evalBlocked = flags.evalBlocked === true && flags.evalRan !== true;
       const img = document.createElement('img');
       img.setAttribute('onerror', 'window.handlerRan = true');
       img.src = 'data:,not-an-image';
@@ -55,9 +64,9 @@ test.describe('the page under the strict CSP', () => {
         fetchBlocked = true;
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
-      return { inlineRan: flags.inlineRan === true, handlerRan: flags.handlerRan === true, evalBlocked, fetchBlocked };
+      return { inlineRan: flags.inlineRan === true, handlerRan: flags.handlerRan === true, evalBlocked, functionBlocked: flags.functionBlocked === true, fetchBlocked };
     });
-    expect(outcome).toEqual({ inlineRan: false, handlerRan: false, evalBlocked: true, fetchBlocked: true });
+    expect(outcome).toEqual({ inlineRan: false, handlerRan: false, evalBlocked: true, functionBlocked: true, fetchBlocked: true });
     expect(violations).toEqual(expect.arrayContaining(['script-src-elem', 'script-src', 'connect-src']));
   });
 

@@ -1,6 +1,7 @@
 import { AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import { clientConfig } from '../aws/target';
+import { startLoopbackProxy, type Fault } from '../emulator/loopback-proxy';
 import { useTestEmulator } from '../emulator/test-emulator';
 import { MemorySecretStore } from '../secrets';
 import {
@@ -192,6 +193,55 @@ describe('a signed-in session', () => {
     expect(resumed?.claims).toEqual(first.claims);
     await resumed?.signOut(false);
     expect(await UserPoolSession.resume(services({ secretStore }))).toBeUndefined();
+  });
+});
+
+/** What the identity pool answers for an ID token that has expired or was revoked. */
+const tokenRefused: Fault = {
+  kind: 'status',
+  status: 400,
+  body: JSON.stringify({ __type: 'NotAuthorizedException', message: 'Invalid login token. Token expired: 1700000000 >= 1699999999' }),
+  headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'NotAuthorizedException' },
+};
+
+function target(body: Buffer): string {
+  return (JSON.parse(body.toString('utf8') || '{}') as { AuthFlow?: string }).AuthFlow ?? '';
+}
+
+describe('when the identity pool refuses the ID token (moto never does: a fault proxy answers for it)', () => {
+  it('refreshes the token once and tries again with the fresh one', async () => {
+    const proxy = await startLoopbackProxy({ target: emulator().moto.endpoint });
+    try {
+      const identity = services();
+      const session = await UserPoolSession.start(identity, await tokensFor(identity, 'ada'));
+      const viaProxy = createIdentityServices({ deployment: { ...emulator().deployment, endpoint: proxy.url }, secretStore: identity.secretStore });
+      const resumed = await UserPoolSession.resume(viaProxy);
+      if (!resumed) throw new Error('no session to resume');
+      const logins = recordLogins(viaProxy);
+      let refusals = 1;
+      proxy.setFault((request) => (request.service === 'cognito-identity' && refusals-- > 0 ? tokenRefused : undefined));
+
+      expect((await resumed.credentials()).sessionToken).toBeTruthy();
+      const refreshes = proxy.requests.filter((r) => r.service === 'cognito-idp' && target(r.body) === 'REFRESH_TOKEN_AUTH');
+      expect(refreshes).toHaveLength(2); // the resume, then the forced refresh after the refusal
+      expect(proxy.requests.filter((r) => r.fault === 'status')).toHaveLength(1);
+      expect(jti(logins.at(-1) ?? '')).not.toBe(jti(logins[0] ?? ''));
+      expect(session.claims).toEqual(resumed.claims);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('says "please sign in again", never "wrong password", when it keeps refusing', async () => {
+    const proxy = await startLoopbackProxy({ target: emulator().moto.endpoint, fault: (request) => (request.service === 'cognito-identity' ? tokenRefused : undefined) });
+    try {
+      const identity = createIdentityServices({ deployment: { ...emulator().deployment, endpoint: proxy.url }, secretStore: new MemorySecretStore() });
+      const session = await UserPoolSession.start(identity, await tokensFor(identity, 'grace'));
+      const attempt = session.credentials();
+      await expect(attempt).rejects.toMatchObject({ code: 'SessionExpired', message: 'Could not get upload credentials: your session has ended. Please sign in again.' });
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

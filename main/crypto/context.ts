@@ -1,7 +1,7 @@
 // The encryption context binds every sealed object to the place it is stored: kind, partition,
 // contractor and sample are both in the object key and in the message's authenticated header, so a
 // moved, swapped or renamed object no longer opens. This file is the one mapping between the two.
-import { contractorPrefix } from '../../shared/config';
+import { contractorPrefix, voiceVaultConfig } from '../../shared/config';
 import { VoiceVaultError } from '../../shared/errors';
 
 export type SealKind = 'raw' | 'features' | 'manifest' | 'request';
@@ -41,9 +41,9 @@ const policyPattern = /^[0-9a-f]{64}$/;
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 const consentPattern = /^[^\u0000-\u001f\u007f]{1,128}$/;
 
-// `request` has no entry in shared/config.ts's prefixes yet; everything else comes from there.
+// contractorPrefix covers the sample kinds; consent-withdrawal requests sit beside them.
 function kindFolder(kind: SealKind, partition: string, contractor: string): string {
-  return kind === 'request' ? `requests/${partition}/${contractor}/` : contractorPrefix(kind, partition, contractor);
+  return kind === 'request' ? `${voiceVaultConfig.bucket.prefixes.requests}/${partition}/${contractor}/` : contractorPrefix(kind, partition, contractor);
 }
 
 const folderKinds: Record<string, SealKind> = Object.fromEntries(sealKinds.map((kind) => [kindFolder(kind, 'p', 'c').split('/')[0], kind]));

@@ -152,5 +152,5 @@ export async function signInAs(page: Page, deployment: Deployment, username = 'a
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByText('Signed in as')).toContainText(username);
+  await expect(page.getByRole('banner')).toContainText(`Signed in as ${username}`);
 }

@@ -14,6 +14,8 @@ import { signInFromCli } from './sign-in';
 
 export interface CliSessionOptions {
   username: string;
+  /** The password is the first line of standard input (--password-stdin); else VOICEVAULT_PASSWORD. */
+  passwordStdin?: boolean;
   statePath?: string;
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
@@ -42,7 +44,7 @@ export async function openCliSession(io: CliIo, options: CliSessionOptions): Pro
   const deployment = options.deployment ?? (await readDeployment(options.statePath ?? defaultStatePath(env)));
   const dataDir = options.dataDir ?? cliDataDir(env);
   const secretStore = new FileSecretStore(join(dataDir, 'secrets'));
-  const session = await signInFromCli({ deployment, username: options.username, io, env, secretStore });
+  const session = await signInFromCli({ deployment, username: options.username, io, env, secretStore, ...(options.passwordStdin ? { passwordStdin: true } : {}) });
   const s3 = new S3Client(s3ClientConfig({ ...deploymentTarget(deployment), credentials: session.credentials }));
   let partition;
   try {

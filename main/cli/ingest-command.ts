@@ -61,6 +61,7 @@ export const ingestCommand: CliCommand = async (args, io) => {
   try {
     const results = await ingestFiles(io, files, {
       username: values.user,
+      ...(values['password-stdin'] ? { passwordStdin: true } : {}),
       ...(values.prompt ? { promptId: values.prompt } : {}),
       ...(values['accept-consent'] ? { acceptConsent: values['accept-consent'] } : {}),
       ...(values.state ? { statePath: values.state } : {}),
@@ -83,6 +84,7 @@ export const ingestCommand: CliCommand = async (args, io) => {
 
 export interface IngestFilesOptions {
   username: string;
+  passwordStdin?: boolean;
   promptId?: string;
   acceptConsent?: string;
   statePath?: string;

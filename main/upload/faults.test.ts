@@ -252,4 +252,28 @@ describe('uploads through a faulty network', () => {
     expect((await bucket.bytes(key)).equals(bytes)).toBe(true);
     expect(await bucket.versions(key)).toBe(1);
   });
+
+  it('stops an upload in flight when the uploader is stopped, keeping the entry for the next one', async () => {
+    const { outbox, dir } = await freshOutbox();
+    const uploader = uploaderOver(outbox, { stallTimeoutMs: 60_000 });
+    const sample = sealedSample([200_000]);
+    await outbox.add(sample.input);
+    proxy.setFault((request) => (s3Operation(request) === 'PutObject' ? { kind: 'stall', afterBytes: 0 } : undefined));
+    const first = proxy.requests.length;
+    const upload = uploader.upload(sample.input.sample);
+    while (!proxy.requests.slice(first).some((r) => r.fault === 'stall')) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const stoppedAt = performance.now();
+    uploader.stop();
+    await expect(upload).rejects.toMatchObject({ message: expect.stringMatching(/stopped/) });
+    expect(performance.now() - stoppedAt).toBeLessThan(2000);
+    const kept = await outbox.get(sample.input.sample);
+    expect(kept.state).toBe('sealed');
+    expect(kept.lastError).toBeUndefined();
+    await expect(uploader.upload(sample.input.sample)).rejects.toMatchObject({ message: expect.stringMatching(/stopped/) });
+
+    proxy.setFault(undefined);
+    await uploaderOver(await Outbox.open(dir)).upload(sample.input.sample);
+    expect(await bucket.versions(sample.input.objects[0]!.key)).toBe(1);
+  });
 });

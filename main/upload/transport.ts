@@ -15,7 +15,8 @@ export interface TransportOptions {
   backoffCapMs: number;
   /** An attempt that sends no body bytes and gets no answer for this long is aborted and tried again. */
   stallTimeoutMs: number;
-  sleep: (ms: number) => Promise<void>;
+  /** Replaces the real wait between attempts (tests record the delays instead). */
+  sleep?: (ms: number) => Promise<void>;
   random: () => number;
   onCredentialsExpired?: () => unknown;
   /** Aborted when the uploader stops: in-flight attempts end and no new ones start. */
@@ -114,17 +115,21 @@ export class S3Transport {
     }
   }
 
+  /** Waits between attempts; stop() cuts the wait short (and clears the timer, so a closing process is not held up). */
   private async pause(ms: number): Promise<void> {
     if (ms <= 0) return;
     const signal = this.options.stopSignal;
     let onStop: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const stopped = new Promise<void>((resolve) => {
       onStop = resolve;
       signal.addEventListener('abort', onStop, { once: true });
     });
+    const slept = this.options.sleep ? this.options.sleep(ms) : new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
     try {
-      await Promise.race([this.options.sleep(ms), stopped]);
+      await Promise.race([slept, stopped]);
     } finally {
+      clearTimeout(timer);
       if (onStop) signal.removeEventListener('abort', onStop);
     }
   }

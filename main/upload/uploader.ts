@@ -79,7 +79,7 @@ export class Uploader {
       backoffBaseMs: options.backoffBaseMs ?? 250,
       backoffCapMs: options.backoffCapMs ?? 20_000,
       stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
       random: options.random ?? Math.random,
       ...(options.onCredentialsExpired ? { onCredentialsExpired: options.onCredentialsExpired } : {}),
       stopSignal: this.stopping.signal,

@@ -58,8 +58,14 @@ export function createSignInHandlers(context: SessionContext, options: SignInHan
       await session.signOut(false);
       throw new VoiceVaultError('AccessDenied', `${claims.username} is not assigned to a partition yet. Please ask your admin to assign one.`);
     }
-    // Fail at sign-in, not at the first upload, if the identity pool will not vend credentials.
-    await session.credentials();
+    // Fail at sign-in, not at the first upload, if the identity pool will not vend credentials,
+    // and leave no refresh token behind for a session that never began.
+    try {
+      await session.credentials();
+    } catch (error) {
+      await session.signOut(false).catch(() => undefined);
+      throw error;
+    }
     await context.begin(session);
     return { step: 'signedIn', session: await summary(session) };
   };

@@ -1,11 +1,15 @@
-// `npm run infra:check [-- --json]`: cdk-nag (three packs), cfn-lint, the policy matrix and the
-// structural pins, on the synthesized stack. Exits non-zero if nag_errors, cfn_lint_errors or
-// policy_failures is above zero (a failed structural pin counts as a policy failure).
+// `npm run infra:check [-- --json]`: cdk-nag (three packs), cfn-lint, the policy matrix, the
+// structural pins, the alarm walk and the mutation tests, on the synthesized stack. Exits non-zero
+// if nag_errors, cfn_lint_errors or policy_failures is above zero (a failed pin, a broken alarm
+// walk and a mutation nobody caught each count as a policy failure; a crashed cfn-lint as an error).
 import { synthesize } from '../lib/synth';
+import { walkAlarms } from './alarm-walk';
 import { runCfnLint } from './cfn-lint';
+import { runMutations } from './mutations';
 import { runNagReport } from './nag';
 import { runPolicyMatrix } from './policy-matrix';
 import { runStructural } from './structural';
+import { passes, summarize } from './summary';
 
 async function main(): Promise<number> {
   const asJson = process.argv.includes('--json');
@@ -18,16 +22,9 @@ async function main(): Promise<number> {
   const lint = runCfnLint(json);
   const matrix = await runPolicyMatrix(json);
   const structural = runStructural(json);
-  const structuralFailures = structural.filter((s) => !s.ok);
-
-  const summary = {
-    nag_errors: nag.errors.length,
-    nag_acknowledged: nag.acknowledged.length,
-    cfn_lint_errors: lint.available ? lint.errors.length : 1,
-    policy_cases: matrix.cases,
-    policy_structural: structural.length,
-    policy_failures: matrix.failures + structuralFailures.length,
-  };
+  const walks = await walkAlarms(json);
+  const mutations = await runMutations(json);
+  const summary = summarize({ nagErrors: nag.errors.length, nagAcknowledged: nag.acknowledged.length, lint, matrix, structural, walks, mutations });
 
   log('cdk-nag (AwsSolutions, NIST 800-53 rev 5, HIPAA Security)');
   for (const f of nag.errors) log(`  ERROR   ${f.rule}  ${f.path}`);
@@ -39,6 +36,7 @@ async function main(): Promise<number> {
   for (const a of nag.unused) log(`  STALE acknowledgement ${a.id} at ${a.path}`);
   log();
   log(`cfn-lint ${lint.available ? lint.version : '(not on PATH: counted as an error)'}`);
+  if (lint.crashed) log(`  CRASHED (counted as an error): ${lint.crashed}`);
   for (const f of [...lint.errors, ...lint.warnings, ...lint.informational]) log(`  ${f.level.padEnd(13)} ${f.rule} ${f.path}: ${f.message}`);
   log(`  ${lint.errors.length} errors, ${lint.warnings.length} warnings, ${lint.informational.length} informational`);
   log();
@@ -51,10 +49,19 @@ async function main(): Promise<number> {
   log('structural pins (what the evaluator cannot model)');
   for (const s of structural) log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name}${s.ok ? '' : `  (${s.error})`}`);
   log();
+  log('alarm walk (alarm → topic → topic policy allows CloudWatch → topic key allows CloudWatch for that topic)');
+  for (const w of walks) log(`  ${w.ok ? 'ok  ' : 'FAIL'} ${w.alarm}${w.broken ? `  (${w.broken})` : ''}`);
+  log();
+  log('mutations (each weakened template must fail the checks above)');
+  for (const m of mutations) {
+    log(`  ${m.caught ? 'caught' : 'MISSED'} ${m.name}`);
+    if (!m.caught) log(`         expected ${m.expected.filter((e) => !m.failures.includes(e)).join('; ')}`);
+  }
+  log();
 
   if (asJson) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else log(JSON.stringify(summary, null, 2));
-  return summary.nag_errors > 0 || summary.cfn_lint_errors > 0 || summary.policy_failures > 0 ? 1 : 0;
+  return passes(summary) ? 0 : 1;
 }
 
 main().then(

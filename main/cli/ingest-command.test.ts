@@ -1,6 +1,6 @@
 // `voicevault ingest` and `voicevault decrypt` run in-process against a real moto server, with the
 // password on "standard input" as a user would pipe it.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CopyObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -104,5 +104,46 @@ describe('voicevault decrypt (the training side)', () => {
     const run = io();
     expect(await runCli(['decrypt', moved, '--out', join(dir, 'moved.safetensors'), '--state', statePath], run)).toBe(1);
     expect(run.err.join('\n')).toMatch(/ContextMismatch/);
+  });
+});
+
+describe('voicevault audit verify', () => {
+  const auditPath = (): string => {
+    const users = readdirSync(join(dataDir, 'users'));
+    return join(dataDir, 'users', users[0]!, 'audit.jsonl');
+  };
+
+  it('finds the chain intact and every object in the bucket named by it, except the one copied under another key', async () => {
+    const run = io();
+    expect(await runCli(['audit', 'verify', '--data-dir', dataDir, '--bucket', '--state', statePath, '--json'], run), run.err.join('\n')).toBe(1);
+    const report = JSON.parse(run.out.at(-1)!) as { chain: { ok: boolean; records: number }; bucket: { ok: boolean; checked: number; problems: { key: string }[] } };
+    expect(report.chain).toMatchObject({ ok: true });
+    // Two samples sealed and uploaded (the decrypt tests' re-runs were skipped): four records, four objects + the copy.
+    expect(report.chain.records).toBe(4);
+    expect(report.bucket.checked).toBe(5);
+    // The object the decrypt test copied to another sample's key carries an audit head whose record names another key.
+    expect(report.bucket.problems.map((p) => p.key)).toEqual([expect.stringMatching(/\/01ARZ3NDEKTSV4RRFFQ69G5FAV\.speech16k\.sealed$/)]);
+  });
+
+  it('shows an edited line locally, and a truncated log against the bucket', async () => {
+    const original = readFileSync(auditPath(), 'utf8');
+    const lines = original.trimEnd().split('\n');
+    try {
+      writeFileSync(auditPath(), `${lines.map((l, i) => (i === 1 ? l.replace('"sealed"', '"discarded"') : l)).join('\n')}\n`);
+      const edited = io();
+      expect(await runCli(['audit', 'verify', '--data-dir', dataDir], edited)).toBe(1);
+      expect(edited.out.join('\n')).toMatch(/line 2: /);
+
+      // Dropping the newest records leaves a chain that is intact on its own, but the bucket still
+      // holds objects whose audit heads it no longer contains.
+      const lastSealed = lines.map((l) => JSON.parse(l) as { action: string }).map((r) => r.action).lastIndexOf('sealed');
+      writeFileSync(auditPath(), `${lines.slice(0, lastSealed).join('\n')}\n`);
+      const truncated = io();
+      expect(await runCli(['audit', 'verify', '--data-dir', dataDir, '--bucket', '--state', statePath], truncated)).toBe(1);
+      expect(truncated.out.join('\n')).toMatch(/chain intact/);
+      expect(truncated.out.join('\n')).toMatch(/bucket: \d+ objects checked, [1-9]\d* problems/);
+    } finally {
+      writeFileSync(auditPath(), original);
+    }
   });
 });

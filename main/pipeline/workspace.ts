@@ -54,7 +54,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const contractor = session.claims.sub;
   const dir = userDirectory(options.dataDir, contractor);
   const target = { ...deploymentTarget(deployment), credentials: session.credentials };
-  const kms = new KMS(clientConfig(target));
+  // A KMS that accepts connections but never answers must not hang sealing: time out and seal on the device.
+  const kms = new KMS({ ...clientConfig(target), requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
   const s3 = new S3Client(s3ClientConfig(target));
   const sealer = createSealer({ kms, envelopeKeyArn: deployment.envelopeKeyArn, deviceKeys: secretStore });
   const outbox = await Outbox.open(join(dir, 'outbox'));

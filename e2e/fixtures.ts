@@ -3,13 +3,14 @@
 // renderer behind a loopback bridge to the real main-process services (composed in
 // e2e/bridge/services.ts), with the page shim bundled from preload/api.ts.
 import { mkdtempSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, chromium, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { IpcMethod } from '../shared/ipc-contract';
+import { decodeAudioFile, encodeWav } from '../main/audio';
 import type { Deployment } from '../main/aws/deployment';
 import { startProvisionedEmulator } from '../main/emulator/local-emulator';
 import type { AwsTarget } from '../main/aws/target';
@@ -41,7 +42,11 @@ export interface AppHandle {
 }
 
 interface WorkerFixtures {
-  /** The WAV Chromium's fake microphone plays; a spec may set another (test.use). */
+  /** Scales the reference clip the fake microphone plays (e.g. 0.003 for a speaker far too quiet). */
+  microphoneGain: number;
+  /** Specs that change the emulator (e.g. MFA on for the whole pool) name their own, so they get their own worker and moto. */
+  emulatorName: string;
+  /** The WAV Chromium's fake microphone plays. */
   microphoneWav: string;
   emulator: { deployment: Deployment; adminTarget: AwsTarget; endpoint: string };
   deployment: Deployment;
@@ -54,9 +59,20 @@ interface TestFixtures {
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
-  microphoneWav: [referenceClip, { scope: 'worker', option: true }],
+  microphoneGain: [1, { scope: 'worker', option: true }],
+  emulatorName: ['shared', { scope: 'worker', option: true }],
+  microphoneWav: [
+    async ({ microphoneGain }, use) => {
+      if (microphoneGain === 1) return use(referenceClip);
+      const clip = await decodeAudioFile(referenceClip);
+      const path = join(mkdtempSync(join(tmpdir(), 'vv-e2e-mic-')), 'quiet.wav');
+      await writeFile(path, encodeWav([clip.samples.map((x) => x * microphoneGain)], { sampleRate: clip.sampleRate, sampleFormat: 'pcm-s16' }));
+      await use(path);
+    },
+    { scope: 'worker' },
+  ],
   emulator: [
-    async ({}, use) => {
+    async ({ emulatorName: _separateWorkerPerName }, use) => {
       const { moto, deployment, target } = await startProvisionedEmulator();
       try {
         await use({ deployment, adminTarget: target, endpoint: moto.endpoint });

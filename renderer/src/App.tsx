@@ -61,43 +61,45 @@ export function App() {
   const consentPending = screen === 'consent';
   const inFlight = outbox.filter((item) => item.state !== 'uploaded' && item.state !== 'failed').length;
   return (
-    <div className="app" onDragOver={refuseDrop} onDrop={refuseDrop}>
+    <div className="app-shell" onDragOver={refuseDrop} onDrop={refuseDrop}>
       <EnvironmentBanner info={info} />
-      <header className="app-header">
-        <h1>VoiceVault</h1>
-        {session && (
-          <p className="signed-in">
-            Signed in as <strong>{session.username}</strong>
-            {partition && (
-              <>
-                {' '}
-                · {partition.name}
-              </>
-            )}{' '}
-            <button type="button" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </p>
+      <div className="app">
+        <header className="app-header">
+          <h1>VoiceVault</h1>
+          {session && (
+            <p className="signed-in">
+              Signed in as <strong>{session.username}</strong>
+              {partition && (
+                <>
+                  {' '}
+                  · {partition.name}
+                </>
+              )}{' '}
+              <button type="button" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </p>
+          )}
+        </header>
+        {session && partition && !consentPending && (
+          <nav aria-label="Main">
+            <ul className="nav">
+              {navigation.map((item) => (
+                <li key={item.screen}>
+                  <button type="button" className="nav-item" aria-current={screen === item.screen ? 'page' : undefined} onClick={() => go(item.screen)}>
+                    {item.label}
+                    {item.screen === 'outbox' && inFlight > 0 && <span className="count"> ({inFlight})</span>}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
         )}
-      </header>
-      {session && partition && !consentPending && (
-        <nav aria-label="Main">
-          <ul className="nav">
-            {navigation.map((item) => (
-              <li key={item.screen}>
-                <button type="button" className="nav-item" aria-current={screen === item.screen ? 'page' : undefined} onClick={() => go(item.screen)}>
-                  {item.label}
-                  {item.screen === 'outbox' && inFlight > 0 && <span className="count"> ({inFlight})</span>}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
-      <main>
-        <Problem text={screen === 'outbox' ? undefined : problem} />
-        <CurrentScreen screen={session ? screen : 'sign-in'} />
-      </main>
+        <main>
+          <Problem text={screen === 'outbox' ? undefined : problem} />
+          <CurrentScreen screen={session ? screen : 'sign-in'} />
+        </main>
+      </div>
       <LiveRegion />
     </div>
   );

@@ -14,7 +14,7 @@ export function LevelMeter({ level, clipping }: { level: Level | undefined; clip
         {Math.round(rms)} dBFS
       </span>
       <span className={`clip-light ${clipping ? 'on' : ''}`} role="img" aria-label={clipping ? 'Clipping: too loud' : 'No clipping'}>
-        {clipping ? 'Clipping' : 'OK'}
+        {clipping ? 'Clipping' : 'No clipping'}
       </span>
     </div>
   );

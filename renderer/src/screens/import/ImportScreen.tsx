@@ -62,9 +62,9 @@ export function ImportScreen() {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <p>Drop audio files here, or</p>
+        <p>Drop audio files here, or choose them:</p>
         <label className="file-picker">
-          Choose files…
+          <span className="visually-hidden">Choose files…</span>
           <input
             type="file"
             multiple

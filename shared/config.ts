@@ -114,7 +114,7 @@ export const voiceVaultConfig = {
   alarms: {
     bulkGetObjectThreshold: 10_000,
     bulkGetObjectPeriodMinutes: 5,
-    /** Contributor Insights: GetObject calls by one principal session within the same period. */
+    /** Contributor Insights: GetObject calls by one principal (session issuer role) within the same period. */
     perPrincipalGetObjectThreshold: 2_000,
     /** AccessDenied/UnauthorizedOperation responses within the same period. */
     unauthorizedApiCallsThreshold: 5,

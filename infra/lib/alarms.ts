@@ -195,7 +195,7 @@ export class SecurityAlarms extends Construct {
     this.insightRule.node.addDependency(props.logGroup);
     const perPrincipal = new cloudwatch.Alarm(this, 'GetObjectPerPrincipalAlarm', {
       alarmName: `${c.alarms.alarmNamePrefix}getobject-per-principal`,
-      alarmDescription: 'One principal session made more GetObject calls than the per-principal threshold',
+      alarmDescription: 'One principal (session issuer role) made more GetObject calls than the per-principal threshold',
       metric: new cloudwatch.MathExpression({
         expression: `INSIGHT_RULE_METRIC('${ruleName}', 'MaxContributorValue')`,
         usingMetrics: {},

@@ -74,7 +74,7 @@ export class VoiceVaultStack extends Stack {
       type: 'Number',
       default: c.alarms.perPrincipalGetObjectThreshold,
       minValue: 1,
-      description: `Alarm when one principal session makes more GetObject calls than this within ${c.alarms.bulkGetObjectPeriodMinutes} minutes`,
+      description: `Alarm when one principal (session issuer role) makes more GetObject calls than this within ${c.alarms.bulkGetObjectPeriodMinutes} minutes`,
     });
     const enableGuardDuty = new CfnParameter(this, 'EnableGuardDuty', {
       type: 'String',

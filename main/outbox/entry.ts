@@ -72,7 +72,7 @@ const objectSchema = z.object({
   metadata: z.record(z.string(), z.string()),
   upload: z.object({
     status: z.enum(['pending', 'done']),
-    /** True once a request carrying this object may have reached S3: a later 412 then means our own copy. */
+    /** Set when an upload round that sends this object begins: from then on, a 412 at its key means our own copy. */
     sent: z.boolean(),
     multipart: multipartSchema.optional(),
     receipt: receiptSchema.optional(),

@@ -49,15 +49,15 @@ async function uploadParts(job: ObjectJob): Promise<ObjectReceipt> {
   const state = object.upload.multipart ? await reconcile(job, object.upload.multipart) : await createUpload(job);
   const done = new Map(state.parts.map((p) => [p.partNumber, p]));
   const partCount = Math.max(1, Math.ceil(object.bytes / state.partSize));
-  let sentBefore = state.parts.reduce((sum, p) => sum + p.bytes, 0);
-  job.progress(sentBefore);
+  let sentBytes = state.parts.reduce((sum, p) => sum + p.bytes, 0);
+  job.progress(sentBytes);
 
   for (let partNumber = 1; partNumber <= partCount; partNumber++) {
     if (done.has(partNumber)) continue;
     const start = (partNumber - 1) * state.partSize;
     const bytes = await job.outbox.readObjectRange(job.sample, object.key, start, state.partSize);
     const sha256 = sha256Base64(bytes);
-    const base = sentBefore;
+    const base = sentBytes;
     const response = await job.transport
       .send(
         `upload part ${partNumber} of ${object.key}`,
@@ -83,8 +83,8 @@ async function uploadParts(job: ObjectJob): Promise<ObjectReceipt> {
     const part: UploadedPart = { partNumber, etag: response.ETag, sha256, bytes: bytes.byteLength };
     done.set(partNumber, part);
     await saveUpload(job, (upload) => upload.multipart?.parts.push(part));
-    sentBefore += part.bytes;
-    job.progress(sentBefore);
+    sentBytes += part.bytes;
+    job.progress(sentBytes);
   }
 
   const parts = [...done.values()].sort((a, b) => a.partNumber - b.partNumber);
@@ -142,8 +142,6 @@ async function reconcile(job: ObjectJob, state: MultipartState): Promise<Multipa
 async function complete(job: ObjectJob, uploadId: string, parts: UploadedPart[]): Promise<ObjectReceipt> {
   const { object } = job;
   const expected = compositeSha256(parts.map((p) => p.sha256));
-  const sentBefore = object.upload.sent;
-  if (!sentBefore) await saveUpload(job, (upload) => (upload.sent = true));
   const completedParts: Part[] = parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumSHA256: p.sha256 }));
   let response;
   try {
@@ -160,7 +158,7 @@ async function complete(job: ObjectJob, uploadId: string, parts: UploadedPart[])
       ),
     );
   } catch (error) {
-    const retried = error instanceof RequestFailure && (sentBefore || error.attempts > 1);
+    const retried = error instanceof RequestFailure && (job.sentEarlier || error.attempts > 1);
     // 412: an earlier attempt completed it. NoSuchUpload: completed by an earlier attempt, or gone.
     if (retried && error.failure.kind === 'precondition') return confirmStoredObject(job, expected, 'COMPOSITE');
     if (error instanceof RequestFailure && error.code === 'NotFound') {

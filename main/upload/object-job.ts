@@ -12,6 +12,8 @@ export interface ObjectJob {
   storageKeyArn: string;
   sample: string;
   object: OutboxObject;
+  /** The object was sent in an earlier round (maybe by a process that died): a 412 now means our own copy. */
+  sentEarlier: boolean;
   partSizeBytes: number;
   /** Bytes of this object sent so far (it may go back when a request is retried). */
   progress: (sent: number) => void;

@@ -4,7 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { VoiceVaultError } from '../../shared/errors';
 import type { ObjectReceipt } from '../outbox';
 import { sha256Base64 } from './checksums';
-import { checksumMismatch, confirmStoredObject, encryptionParams, saveUpload, type ObjectJob } from './object-job';
+import { checksumMismatch, confirmStoredObject, encryptionParams, type ObjectJob } from './object-job';
 import { RequestFailure, withoutStreamRetryWarning } from './transport';
 
 export async function putWholeObject(job: ObjectJob): Promise<ObjectReceipt> {
@@ -13,9 +13,6 @@ export async function putWholeObject(job: ObjectJob): Promise<ObjectReceipt> {
   if (sha256Base64(body) !== object.sha256) {
     throw new VoiceVaultError('IntegrityError', `${object.key} in the outbox no longer matches the SHA-256 it was sealed with; it was not uploaded.`);
   }
-  const sentBefore = object.upload.sent;
-  if (!sentBefore) await saveUpload(job, (upload) => (upload.sent = true));
-
   let response;
   try {
     response = await job.transport.send(
@@ -42,7 +39,7 @@ export async function putWholeObject(job: ObjectJob): Promise<ObjectReceipt> {
     );
   } catch (error) {
     // 412 after our own earlier attempt (this run's or a previous process's): that attempt got through.
-    if (error instanceof RequestFailure && error.failure.kind === 'precondition' && (sentBefore || error.attempts > 1)) {
+    if (error instanceof RequestFailure && error.failure.kind === 'precondition' && (job.sentEarlier || error.attempts > 1)) {
       return confirmStoredObject(job, object.sha256, 'FULL_OBJECT');
     }
     throw error;

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { OutboxState, Receipt } from '../../shared/domain';
 import { VoiceVaultError, isVoiceVaultError } from '../../shared/errors';
 import { toVoiceVaultError } from '../aws/errors';
-import type { ObjectReceipt, Outbox, OutboxEntry, OutboxObject } from '../outbox';
+import type { ObjectReceipt, Outbox, OutboxEntry } from '../outbox';
 import { minimumPartBytes, putMultipartObject } from './multipart';
 import type { ObjectJob } from './object-job';
 import { putWholeObject } from './single-put';
@@ -146,14 +146,18 @@ export class Uploader {
     this.stopping.abort();
   }
 
+  /*
+   * Durable writes are few on purpose (each costs an fsync of the file and of its folder): one
+   * before anything is sent, one when the round ends (uploaded or not), and the multipart progress
+   * in between. Killed mid-round, an object already in S3 is put again next time and meets a 412,
+   * which counts as done because the object was marked as sent (see putWholeObject).
+   */
   private async uploadEntry(sample: string): Promise<UploadReceipt> {
     const { outbox } = this.options;
     if (this.stopping.signal.aborted) throw new UploadStopped();
-    let entry = await outbox.update(sample, (e) => {
-      e.state = 'uploading';
-      e.attempts += 1;
-      delete e.lastError;
-    });
+    let entry = await outbox.get(sample);
+    const receipts = new Map<string, ObjectReceipt>(); // objects stored in this round, saved with its outcome
+    let counted = false;
     try {
       if (entry.objects.some((o) => o.upload.status === 'pending')) {
         await this.options.prepare?.(entry);
@@ -162,10 +166,21 @@ export class Uploader {
         if (deviceSealed) {
           throw new VoiceVaultError('KmsUnavailable', `${deviceSealed.key} is sealed with this device's key; it is uploaded once it has been re-sealed under KMS.`);
         }
-        entry = await this.sendObjects(entry);
+        const sentEarlier = new Set(entry.objects.filter((o) => o.upload.sent).map((o) => o.key));
+        entry = await outbox.update(sample, (e) => {
+          e.state = 'uploading';
+          e.attempts += 1;
+          delete e.lastError;
+          for (const object of e.objects) if (object.upload.status === 'pending') object.upload.sent = true;
+        });
+        counted = true;
+        await this.sendObjects(entry, sentEarlier, receipts);
       }
       entry = await outbox.update(sample, (e) => {
+        if (!counted) e.attempts += 1;
+        delete e.lastError;
         e.state = 'uploaded';
+        recordReceipts(e, receipts);
       });
       const receipt: UploadReceipt = {
         sample,
@@ -180,6 +195,8 @@ export class Uploader {
       const failure = toVoiceVaultError(error, `upload sample ${sample}`);
       await outbox
         .update(sample, (e) => {
+          if (!counted) e.attempts += 1;
+          recordReceipts(e, receipts);
           e.state = stopped ? 'sealed' : stateAfter(error, failure);
           if (stopped) delete e.lastError;
           else e.lastError = { code: failure.code, message: failure.message };
@@ -189,11 +206,10 @@ export class Uploader {
     }
   }
 
-  private async sendObjects(entry: OutboxEntry): Promise<OutboxEntry> {
+  private async sendObjects(entry: OutboxEntry, sentEarlier: Set<string>, receipts: Map<string, ObjectReceipt>): Promise<void> {
     const totalBytes = entry.objects.reduce((sum, o) => sum + o.bytes, 0);
     let finishedBytes = entry.objects.filter((o) => o.upload.status === 'done').reduce((sum, o) => sum + o.bytes, 0);
     this.report(entry.sample, finishedBytes, totalBytes);
-    let latest = entry;
     for (const object of entry.objects) {
       if (object.upload.status === 'done') continue;
       const base = finishedBytes;
@@ -203,19 +219,17 @@ export class Uploader {
         bucket: this.options.bucket,
         storageKeyArn: this.options.storageKeyArn,
         sample: entry.sample,
-        object: currentObject(latest, object.key),
+        object,
+        sentEarlier: sentEarlier.has(object.key),
         partSizeBytes: this.partSizeBytes,
         progress: (sent) => this.report(entry.sample, base + sent, totalBytes),
       };
-      const receipt = object.bytes > this.thresholdBytes ? await putMultipartObject(job) : await putWholeObject(job);
-      latest = await this.options.outbox.update(entry.sample, (e) => {
-        const saved = currentObject(e, object.key);
-        saved.upload = { status: 'done', sent: true, receipt };
-      });
+      // An upload started in parts carries on in parts, whatever the threshold is now.
+      const inParts = object.upload.multipart !== undefined || object.bytes > this.thresholdBytes;
+      receipts.set(object.key, inParts ? await putMultipartObject(job) : await putWholeObject(job));
       finishedBytes += object.bytes;
       this.report(entry.sample, finishedBytes, totalBytes);
     }
-    return latest;
   }
 
   private report(sample: string, sentBytes: number, totalBytes: number): void {
@@ -224,10 +238,11 @@ export class Uploader {
   }
 }
 
-function currentObject(entry: OutboxEntry, key: string): OutboxObject {
-  const object = entry.objects.find((o) => o.key === key);
-  if (!object) throw new VoiceVaultError('NotFound', `Sample ${entry.sample} has no object ${key}.`);
-  return object;
+function recordReceipts(entry: OutboxEntry, receipts: Map<string, ObjectReceipt>): void {
+  for (const object of entry.objects) {
+    const receipt = receipts.get(object.key);
+    if (receipt) object.upload = { status: 'done', sent: true, receipt };
+  }
 }
 
 /** Where an entry stands after a failed round: waiting (retried by the next drain) or failed (needs a person). */

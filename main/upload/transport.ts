@@ -81,20 +81,24 @@ export class S3Transport {
     const abort = new AbortController();
     const stop = () => abort.abort();
     this.options.stopSignal.addEventListener('abort', stop);
-    let lastProgress = performance.now();
+    const started = performance.now();
+    let lastProgress = started;
     let stalled = false;
-    const timeout = this.options.stallTimeoutMs;
+    // Once the whole body is handed over, the OS may still be sending what it buffered (megabytes on
+    // a slow uplink): allow as long as handing it over took before calling it a stall.
+    let allowed = this.options.stallTimeoutMs;
     const watchdog = setInterval(
       () => {
-        if (performance.now() - lastProgress < timeout) return;
+        if (performance.now() - lastProgress < allowed) return;
         stalled = true;
         abort.abort();
       },
-      Math.max(20, Math.min(1000, timeout / 5)),
+      Math.max(20, Math.min(1000, this.options.stallTimeoutMs / 5)),
     );
     const body = options.body
       ? progressStream(options.body, (sent) => {
           lastProgress = performance.now();
+          if (sent === options.body?.byteLength) allowed = Math.max(this.options.stallTimeoutMs, lastProgress - started);
           options.onBytes?.(sent);
         })
       : undefined;
@@ -104,7 +108,7 @@ export class S3Transport {
     } catch (raw) {
       if (this.options.stopSignal.aborted) throw new UploadStopped();
       if (stalled) {
-        const seconds = Math.round(timeout / 100) / 10;
+        const seconds = Math.round(allowed / 100) / 10;
         return { ok: false, failure: { kind: 'retry', error: new VoiceVaultError('UploadStalled', `Could not ${doing}: nothing moved for ${seconds} s, so it was restarted.`) } };
       }
       return { ok: false, failure: classifyFailure(raw, doing) };

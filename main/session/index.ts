@@ -9,7 +9,7 @@ import { readPartitionConfig } from '../partitions/config-store';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SessionContext } from './context';
 import { createSignInHandlers, type SignInHandlerOptions } from './sign-in-handlers';
-import { createTakeHandlers } from './take-handlers';
+import { consentAcceptedOnDevice, createTakeHandlers } from './take-handlers';
 
 export { SessionContext, type ActiveSession, type SessionClaims } from './context';
 export { dispatchIpc } from './dispatch';
@@ -19,7 +19,7 @@ export type SessionHandlerOptions = SignInHandlerOptions;
 
 export function createSessionHandlers(context: SessionContext, options: SessionHandlerOptions = {}): IpcHandlers {
   return {
-    ...createSignInHandlers(context, options),
+    ...createSignInHandlers(context, { consentAccepted: (session) => consentAcceptedOnDevice(context, session), ...options }),
     ...createPartitionHandlers(context),
     ...createTakeHandlers(context),
   };

@@ -1,6 +1,7 @@
 // The contract handlers of the recording window: takes arrive as float32 chunks and stay in this
 // process's memory until submitted (sealed into the outbox) or discarded (overwritten); imports
 // arrive as bytes; the outbox drains in the background and the window polls its state.
+import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MicCheckReport, OutboxItemView, TakeReview } from '../../shared/domain';
 import { VoiceVaultError } from '../../shared/errors';
@@ -14,7 +15,8 @@ import type { AnalysedTake } from '../pipeline/ingest';
 import { wipeTake } from '../pipeline/ingest';
 import { wipe } from '../pipeline/pcm-stream';
 import { melPreview } from '../pipeline/stored-features';
-import { openWorkspace, type Workspace } from '../pipeline/workspace';
+import { SampleLedger } from '../pipeline/sample-ledger';
+import { openWorkspace, userDirectory, type Workspace } from '../pipeline/workspace';
 import type { ActiveSession, SessionContext } from './context';
 
 type TakeMethods =
@@ -216,6 +218,12 @@ export function createTakeHandlers(context: SessionContext): Pick<IpcHandlers, T
       return itemOf(ws, sample);
     },
   };
+}
+
+/** The consent version this contractor accepted on this device (read from their ledger), if any. */
+export async function consentAcceptedOnDevice(context: SessionContext, session: ActiveSession): Promise<string | undefined> {
+  const ledger = await SampleLedger.open(join(userDirectory(context.dataDir, session.claims.sub), 'ledger.json'));
+  return ledger.consentAccepted;
 }
 
 function discard(take: Take): void {

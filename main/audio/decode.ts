@@ -20,7 +20,7 @@ async function openContainer(source: ByteSource, limits: DecodeLimits): Promise<
     case 'flac':
       return (await import('./flac-stream')).openFlacStream(source);
     case 'mp3':
-      return (await import('./mp3-stream')).openMp3Stream(source, limits.decoderStallMs ?? 10_000);
+      return (await import('./mp3-stream')).openMp3Stream(source, { stallMs: limits.decoderStallMs ?? 10_000 });
     case 'ogg':
       return (await import('./ogg-stream')).openOggStream(source);
     case 'matroska':

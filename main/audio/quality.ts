@@ -1,6 +1,7 @@
 // The quality report of DESIGN.md ("Quality report"), computed in one streaming pass at the file's own rate,
 // and its check against a partition's requirements in sentences a contractor understands.
 import type { AudioRequirements } from '../../shared/partition';
+import { createQualityKernel, type QualityKernel } from './quality-kernel';
 
 export interface QualityReport {
   sampleRate: number;
@@ -35,10 +36,10 @@ function toDb(amplitude: number): number {
   return amplitude > 0 ? Math.max(dbFloor, 20 * Math.log10(amplitude)) : dbFloor;
 }
 
-/** Linear-interpolated percentile (numpy's default), `p` in 0–100. Sorts a copy. */
-export function percentile(values: ArrayLike<number>, p: number): number {
+/** Linear-interpolated percentile (numpy's default), `p` in 0–100. Sorts a copy unless `alreadySorted`. */
+export function percentile(values: ArrayLike<number>, p: number, alreadySorted = false): number {
   if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = alreadySorted ? values : Float64Array.from(values).sort();
   const position = ((sorted.length - 1) * p) / 100;
   const lower = Math.floor(position);
   const upper = Math.min(sorted.length - 1, lower + 1);
@@ -57,29 +58,68 @@ export class QualityAnalyzer {
   private totalSumSquares = 0;
   private peak = 0;
   private clipped = 0;
+  /** WebAssembly SIMD for whole frames where available; kernel.samples[0, pending) wait for their frame to fill. */
+  private readonly kernel: QualityKernel | undefined;
+  private pending = 0;
 
-  constructor(sampleRate: number) {
+  constructor(sampleRate: number, options: { scalar?: boolean } = {}) {
     this.sampleRate = sampleRate;
     this.frameLength = Math.max(1, Math.round(sampleRate * frameSeconds));
+    this.kernel = options.scalar ? undefined : createQualityKernel(this.frameLength);
   }
 
   push(samples: ArrayLike<number>): void {
+    if (this.kernel) this.pushToKernel(this.kernel, samples);
+    else this.pushScalar(samples);
+  }
+
+  private pushToKernel(kernel: QualityKernel, samples: ArrayLike<number>): void {
+    const { frameLength } = this;
+    for (let at = 0; at < samples.length; ) {
+      const count = Math.min(samples.length - at, kernel.samples.length - this.pending);
+      const part = ArrayBuffer.isView(samples) ? (samples as unknown as Float32Array).subarray(at, at + count) : Array.prototype.slice.call(samples, at, at + count);
+      kernel.samples.set(part as ArrayLike<number>, this.pending);
+      this.pending += count;
+      at += count;
+      const whole = Math.floor(this.pending / frameLength);
+      if (whole === 0) continue;
+      kernel.run(whole);
+      for (let f = 0; f < whole; f++) {
+        const sum = kernel.sums[f]!;
+        this.addFrame(Math.sqrt(sum / frameLength));
+        this.totalSumSquares += sum;
+      }
+      kernel.samples.copyWithin(0, whole * frameLength, this.pending);
+      this.pending -= whole * frameLength;
+    }
+    this.totalSamples += samples.length;
+  }
+
+  private pushScalar(samples: ArrayLike<number>): void {
     let frameSumSquares = this.frameSumSquares;
     let frameFill = this.frameFill;
     let peak = this.peak;
     let clipped = this.clipped;
     let totalSumSquares = this.totalSumSquares;
     const frameLength = this.frameLength;
-    for (let i = 0; i < samples.length; i++) {
-      const x = samples[i]!;
-      const magnitude = Math.abs(x);
-      if (magnitude > peak) peak = magnitude;
-      if (magnitude >= clipThreshold) clipped++;
-      const square = x * x;
-      frameSumSquares += square;
-      totalSumSquares += square;
-      if (++frameFill === frameLength) {
+    // One frame (or the rest of the chunk) per pass, so the per-sample loop has no frame bookkeeping.
+    for (let i = 0; i < samples.length; ) {
+      const end = Math.min(samples.length, i + frameLength - frameFill);
+      // Summed in sample order across chunk boundaries, so any chunking gives the same numbers.
+      let sum = frameSumSquares;
+      for (let j = i; j < end; j++) {
+        const x = samples[j]!;
+        const magnitude = Math.abs(x);
+        if (magnitude > peak) peak = magnitude;
+        if (magnitude >= clipThreshold) clipped++;
+        sum += x * x;
+      }
+      frameSumSquares = sum;
+      frameFill += end - i;
+      i = end;
+      if (frameFill === frameLength) {
         this.addFrame(Math.sqrt(frameSumSquares / frameLength));
+        totalSumSquares += frameSumSquares;
         frameSumSquares = 0;
         frameFill = 0;
       }
@@ -93,6 +133,15 @@ export class QualityAnalyzer {
   }
 
   finish(): QualityReport {
+    if (this.kernel) {
+      // The kernel's peak and count, then the samples of the last, partial frame in JavaScript.
+      const rest = this.kernel.samples.slice(0, this.pending);
+      this.peak = this.kernel.peak();
+      this.clipped = this.kernel.clipped();
+      this.totalSamples -= rest.length;
+      this.pushScalar(rest);
+      this.pending = 0;
+    }
     // A trailing partial frame counts only when the take is shorter than one frame.
     if (this.frameCount === 0 && this.frameFill > 0) this.addFrame(Math.sqrt(this.frameSumSquares / this.frameFill));
     const frames = this.frameRms.subarray(0, this.frameCount);
@@ -106,7 +155,7 @@ export class QualityAnalyzer {
       sampleRate: this.sampleRate,
       durationSeconds: n / this.sampleRate,
       peakDbfs: toDb(this.peak),
-      rmsDbfs: n > 0 ? toDb(Math.sqrt(this.totalSumSquares / n)) : dbFloor,
+      rmsDbfs: n > 0 ? toDb(Math.sqrt((this.totalSumSquares + this.frameSumSquares) / n)) : dbFloor,
       clippedPct: n > 0 ? (100 * this.clipped) / n : 0,
       noiseFloorDbfs,
       speechDbfs,

@@ -99,6 +99,9 @@ export class FunctionBody {
   i32Load(offset: number): this {
     return this.op(0x28).memarg(2, offset);
   }
+  i32Store(offset: number): this {
+    return this.op(0x36).memarg(2, offset);
+  }
   f32Load(offset: number): this {
     return this.op(0x2a).memarg(2, offset);
   }

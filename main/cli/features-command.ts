@@ -13,6 +13,7 @@ import {
   summaryToJson,
   summaryToSafetensors,
   type FeatureExtraction,
+  type FrameFeatureExtraction,
 } from '../features';
 import type { CliCommand, CliIo } from './command';
 
@@ -60,7 +61,7 @@ function describeQuality(report: QualityReport): string {
   ].join('\n');
 }
 
-function describeRun(file: string, result: FeatureExtraction): string {
+function describeRun(file: string, result: FrameFeatureExtraction): string {
   const { source, features, quality } = result;
   const check = checkQuality(quality, defaultRequirements, source.sampleRate);
   return [
@@ -71,10 +72,11 @@ function describeRun(file: string, result: FeatureExtraction): string {
   ].join('\n');
 }
 
-async function writeOutput(path: string, tier: FeaturesArgs['tier'], result: FeatureExtraction): Promise<void> {
-  const { features, parameters, summary } = result;
+async function writeOutput(path: string, result: FrameFeatureExtraction | FeatureExtraction): Promise<void> {
+  const { features, parameters } = result;
   const json = path.toLowerCase().endsWith('.json');
-  if (tier === 'summary') {
+  if ('summary' in result) {
+    const { summary } = result;
     const bytes = json
       ? `${JSON.stringify(summaryToJson(summary, parameters, features.sampleRate))}\n`
       : summaryToSafetensors(summary, parameters, features.sampleRate);
@@ -115,9 +117,11 @@ export const featuresCommand: CliCommand = async (args, io) => {
     io.stderr(`voicevault features: ${parsed}\n${usage}`);
     return 2;
   }
-  let result: FeatureExtraction;
+  let result: FrameFeatureExtraction | FeatureExtraction;
   try {
-    result = await extractFeaturesFromFile(parsed.file, parsed.preset);
+    // The summary tier's descriptors cost about as much as the mel spectrogram: computed only when asked for.
+    result =
+      parsed.tier === 'summary' ? await extractFeaturesFromFile(parsed.file, parsed.preset) : await extractFeaturesFromFile(parsed.file, parsed.preset, { summary: false });
   } catch (error) {
     return reportFailure(io, parsed.file, error);
   }
@@ -126,7 +130,7 @@ export const featuresCommand: CliCommand = async (args, io) => {
     return 0;
   }
   try {
-    await writeOutput(parsed.out, parsed.tier, result);
+    await writeOutput(parsed.out, result);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     io.stderr(`voicevault features: ${parsed.out}: cannot write the output (${code ?? 'error'})`);

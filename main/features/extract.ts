@@ -10,30 +10,46 @@ import { MelSpectrogramExtractor, type MelFeatures } from './mel-spectrogram';
 import { featurePresetParameters, presetSampleRate, type FeatureParameters } from './presets';
 import { SummaryAccumulator, type UtteranceSummary } from './summary';
 
-export interface FeatureExtraction {
+/** The frame-level analysis: what every tier needs. */
+export interface FrameFeatureExtraction {
   preset: FeaturePreset;
   parameters: FeatureParameters;
   source: AudioStreamInfo;
   quality: QualityReport;
   features: MelFeatures;
+}
+
+export interface FeatureExtraction extends FrameFeatureExtraction {
   summary: UtteranceSummary;
 }
 
 export interface ExtractOptions {
   limits?: DecodeLimits;
+  /**
+   * Whether to compute the summary tier's descriptors too (the default). They cost about as much again as the
+   * mel spectrogram, so callers that store frame-level features only pass false.
+   */
+  summary?: boolean;
 }
 
 /** Runs the whole analysis over a stream, consuming and closing it. */
-export async function extractFeaturesFromStream(stream: AudioStream, preset: FeaturePreset): Promise<FeatureExtraction> {
+export async function extractFeaturesFromStream(stream: AudioStream, preset: FeaturePreset, options?: ExtractOptions & { summary?: true }): Promise<FeatureExtraction>;
+export async function extractFeaturesFromStream(stream: AudioStream, preset: FeaturePreset, options: ExtractOptions & { summary: false }): Promise<FrameFeatureExtraction>;
+export async function extractFeaturesFromStream(stream: AudioStream, preset: FeaturePreset, options?: ExtractOptions): Promise<FrameFeatureExtraction | FeatureExtraction>;
+export async function extractFeaturesFromStream(
+  stream: AudioStream,
+  preset: FeaturePreset,
+  options: ExtractOptions = {},
+): Promise<FrameFeatureExtraction | FeatureExtraction> {
   const parameters = featurePresetParameters[preset];
   const rate = presetSampleRate(parameters, stream.sampleRate);
   const resampler = rate === stream.sampleRate ? null : new Resampler(stream.sampleRate, rate);
   const expectedSamples = stream.declaredFrames === undefined ? 0 : Math.ceil((stream.declaredFrames * rate) / stream.sampleRate);
-  const summary = new SummaryAccumulator(rate, parameters.nFft);
-  const extractor = new MelSpectrogramExtractor(parameters, rate, { expectedSamples, onFrame: summary.observeFrame });
+  const summary = options.summary === false ? null : new SummaryAccumulator(rate, parameters.nFft);
+  const extractor = new MelSpectrogramExtractor(parameters, rate, summary ? { expectedSamples, onFrame: summary.observeFrame } : { expectedSamples });
   const quality = new QualityAnalyzer(stream.sampleRate);
   const feed = (samples: Float32Array): void => {
-    summary.countSamples(samples.length);
+    summary?.countSamples(samples.length);
     extractor.push(samples);
   };
   try {
@@ -47,17 +63,14 @@ export async function extractFeaturesFromStream(stream: AudioStream, preset: Fea
   }
   const { format, sampleRate, channels, declaredFrames } = stream;
   const source: AudioStreamInfo = declaredFrames === undefined ? { format, sampleRate, channels } : { format, sampleRate, channels, declaredFrames };
-  return {
-    preset,
-    parameters,
-    source,
-    quality: quality.finish(),
-    features: extractor.finish(),
-    summary: summary.finish(),
-  };
+  const frames: FrameFeatureExtraction = { preset, parameters, source, quality: quality.finish(), features: extractor.finish() };
+  return summary ? { ...frames, summary: summary.finish() } : frames;
 }
 
-export async function extractFeaturesFromFile(path: string, preset: FeaturePreset, options: ExtractOptions = {}): Promise<FeatureExtraction> {
+export async function extractFeaturesFromFile(path: string, preset: FeaturePreset, options?: ExtractOptions & { summary?: true }): Promise<FeatureExtraction>;
+export async function extractFeaturesFromFile(path: string, preset: FeaturePreset, options: ExtractOptions & { summary: false }): Promise<FrameFeatureExtraction>;
+export async function extractFeaturesFromFile(path: string, preset: FeaturePreset, options?: ExtractOptions): Promise<FrameFeatureExtraction | FeatureExtraction>;
+export async function extractFeaturesFromFile(path: string, preset: FeaturePreset, options: ExtractOptions = {}): Promise<FrameFeatureExtraction | FeatureExtraction> {
   const stream = await openAudioFile(path, options.limits ?? defaultDecodeLimits);
-  return extractFeaturesFromStream(stream, preset);
+  return extractFeaturesFromStream(stream, preset, options);
 }

@@ -42,8 +42,11 @@ class GrowableFloat32 {
   }
 }
 
-/** Sees each frame's raw samples (n_fft, unwindowed, centred framing) and its power spectrum (n_fft/2 + 1 bins). */
-export type FrameObserver = (samples: Float64Array, power: Float64Array) => void;
+/**
+ * Sees each frame's raw samples (n_fft, unwindowed, centred framing) and its power spectrum (n_fft/2 + 1 bins);
+ * samples[signalFrom, signalTo) are the signal's, the rest is the zero padding before its start or after its end.
+ */
+export type FrameObserver = (samples: Float64Array, power: Float64Array, signalFrom: number, signalTo: number) => void;
 
 export interface MelSpectrogramOptions {
   /** Expected input length, to size the outputs once. */
@@ -185,7 +188,11 @@ export class MelSpectrogramExtractor {
       const { power } = this;
       const interleaved = kernel.power;
       for (let k = 0; k < power.length; k++) power[k] = interleaved[2 * k + lane]!;
-      onFrame(kernel.samples.subarray(start, start + nFft), power);
+      // Where this frame sits in the signal: frame t starts at t·hop − n_fft/2.
+      const frameStart = (this.melPower.length / nMels) * this.params.hopLength - Math.floor(nFft / 2);
+      const signalFrom = Math.max(0, -frameStart);
+      const signalTo = Math.max(signalFrom, Math.min(nFft, this.samplesSeen - frameStart));
+      onFrame(kernel.samples.subarray(start, start + nFft), power, signalFrom, signalTo);
     }
     const { mel, db } = kernel;
     const melOut = this.melPower.reserve(nMels);

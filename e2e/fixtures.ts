@@ -14,6 +14,7 @@ import { decodeAudioFile, encodeWav } from '../main/audio';
 import type { Deployment } from '../main/aws/deployment';
 import { startProvisionedEmulator } from '../main/emulator/local-emulator';
 import type { AwsTarget } from '../main/aws/target';
+import type { SessionHandlerOptions } from '../main/session';
 import { startTestBridge, type TestBridge } from './bridge/server';
 import { createBridgeServices, type BridgeServices } from './bridge/services';
 import { pageShimScript } from './bridge/shim-bundle';
@@ -55,7 +56,7 @@ interface WorkerFixtures {
 
 interface TestFixtures {
   /** Opens a fresh app window (its own data folder and session); `deployment` overrides the emulator's (e.g. through a proxy). */
-  openApp: (options?: { deployment?: Deployment; dataDir?: string }) => Promise<AppHandle>;
+  openApp: (options?: { deployment?: Deployment; dataDir?: string; handlerOptions?: SessionHandlerOptions }) => Promise<AppHandle>;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -111,7 +112,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(async (options = {}) => {
       const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vv-e2e-data-'));
       await mkdir(dataDir, { recursive: true });
-      const services = await createBridgeServices(options.deployment ?? deployment, dataDir);
+      const services = await createBridgeServices(options.deployment ?? deployment, dataDir, options.handlerOptions);
       const takes = new Map<string, CapturedTake>();
       const calls: IpcMethod[] = [];
       const pendingRates: number[] = [];

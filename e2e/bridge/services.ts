@@ -4,7 +4,7 @@
 import type { IpcHandlers } from '../../shared/ipc-contract';
 import type { Deployment } from '../../main/aws/deployment';
 import { MemorySecretStore } from '../../main/secrets';
-import { createSessionHandlers } from '../../main/session';
+import { createSessionHandlers, type SessionHandlerOptions } from '../../main/session';
 import { SessionContext } from '../../main/session/context';
 
 export interface BridgeServices {
@@ -13,9 +13,9 @@ export interface BridgeServices {
   close(): Promise<void>;
 }
 
-export async function createBridgeServices(deployment: Deployment, dataDir: string): Promise<BridgeServices> {
+export async function createBridgeServices(deployment: Deployment, dataDir: string, options: SessionHandlerOptions = {}): Promise<BridgeServices> {
   const context = new SessionContext({ deployment, appVersion: '0.1.0-e2e', secretStore: new MemorySecretStore(), dataDir });
-  const handlers = createSessionHandlers(context);
+  const handlers = createSessionHandlers(context, options);
   return {
     context,
     handlers,

@@ -15,7 +15,7 @@ interface DemoJson {
 
 describe('npm run demo', () => {
   it('seals and uploads the demo clips on its own emulator, finds no plaintext and decrypts what it computed', async () => {
-    const env = { ...process.env, VOICEVAULT_CLI: 'source' };
+    const env: NodeJS.ProcessEnv = { ...process.env, VOICEVAULT_CLI: 'source' };
     delete env.AWS_ENDPOINT_URL;
     const child = spawn(process.execPath, [bin, 'demo', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -54,6 +54,7 @@ export async function resealDeviceObjects(entry: OutboxEntry, outbox: Outbox, se
     objects: current.objects.map((o) => ({ key: o.key, sha256: o.sha256 })),
   });
   return outbox.update(entry.sample, (e) => {
-    for (const object of e.objects) object.metadata = { ...object.metadata, [auditHeadMetadataKey]: record.hash };
+    // Objects already in S3 keep the head they were sent with; the rest name the re-seal record.
+    for (const object of e.objects) if (object.upload.status !== 'done') object.metadata = { ...object.metadata, [auditHeadMetadataKey]: record.hash };
   });
 }

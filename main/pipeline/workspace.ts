@@ -56,7 +56,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const target = { ...deploymentTarget(deployment), credentials: session.credentials };
   // A KMS that accepts connections but never answers must not hang sealing: time out and seal on the device.
   const kms = new KMS({ ...clientConfig(target), requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
-  const s3 = new S3Client(s3ClientConfig(target));
+  // The uploader retries with its own backoff and watchdog; the SDK's own retries would hide failures from it.
+  const s3 = new S3Client({ ...s3ClientConfig(target), maxAttempts: 1 });
   const sealer = createSealer({ kms, envelopeKeyArn: deployment.envelopeKeyArn, deviceKeys: secretStore });
   const outbox = await Outbox.open(join(dir, 'outbox'));
   const audit = await AuditLog.open(join(dir, 'audit.jsonl'), { now });

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorPlan, type EmulatorPlan } from '../main/emulator/plan';
 import { emulatorDifferences, voiceVaultConfig, type AuthFlow } from '../shared/config';
-import { synthesize } from './lib/synth';
+import { synthesizedTemplate } from './lib/template-cache';
 import type { Json } from './check/json';
 
 type StackPlan = Omit<EmulatorPlan, 'bucket'> & { bucket: Omit<EmulatorPlan['bucket'], 'lifecycle' | 'name'> & { name: unknown; hasLifecycle: boolean } };
@@ -99,11 +99,12 @@ function planFromTemplate(): StackPlan {
   };
 }
 
-beforeAll(() => {
-  json = synthesize().json;
+// The first synthesis of a run can take minutes on a loaded two-core machine.
+beforeAll(async () => {
+  json = await synthesizedTemplate();
   plan = emulatorPlan();
   stack = planFromTemplate();
-});
+}, 240_000);
 
 describe('emulator provisioning vs. CDK stack', () => {
   it('keys: same aliases, descriptions and rotation', () => {

@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { voiceVaultConfig } from '../../shared/config';
 import { OUTPUTS } from '../lib/stack';
-import { synthesize } from '../lib/synth';
+import { synthesizedTemplate } from '../lib/template-cache';
 import type { Json } from '../check/json';
 import { deploymentFromOutputs } from './state-file';
 
 let json: Json;
-beforeAll(() => {
-  json = synthesize().json;
-});
+// The first synthesis of a run can take minutes on a loaded two-core machine.
+beforeAll(async () => {
+  json = await synthesizedTemplate();
+}, 240_000);
 
 describe('stack outputs → app state file', () => {
   it('every state-file field has a stack output', () => {

@@ -1,14 +1,15 @@
 // Each alarm, end to end: alarm → action → topic policy allows CloudWatch for this alarm → the
 // topic's key allows CloudWatch for this topic. And each hop, broken on its own, is reported.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesize } from '../lib/synth';
+import { synthesizedTemplate } from '../lib/template-cache';
 import { walkAlarms } from './alarm-walk';
 import type { Json } from './json';
 
 let json: Json;
-beforeAll(() => {
-  json = synthesize().json;
-});
+// The first synthesis of a run can take minutes on a loaded two-core machine.
+beforeAll(async () => {
+  json = await synthesizedTemplate();
+}, 240_000);
 
 const idOf = (t: Json, prefix: string): string => Object.keys(t.Resources).find((id) => id.startsWith(prefix))!;
 const broken = async (mutate: (t: Json) => void): Promise<Record<string, string | undefined>> => {

@@ -1,7 +1,7 @@
 // The deployed metric-filter patterns and the Contributor Insights rule, run against sample
 // CloudTrail records: each alarm's filter matches the events it is for and nothing else.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesize } from '../lib/synth';
+import { synthesizedTemplate } from '../lib/template-cache';
 import { contributorKey, matchesFilterPattern, parseFilterPattern } from './filter-pattern';
 import type { Json } from './json';
 import { resolveTemplate, SIM_ENV } from './resolve';
@@ -38,8 +38,9 @@ let insightRule: Json;
 let keyArn: { envelope: string; storage: string; audit: string };
 let samples: Record<string, Json>;
 
-beforeAll(() => {
-  const { json } = synthesize();
+// The first synthesis of a run can take minutes on a loaded two-core machine.
+beforeAll(async () => {
+  const json = await synthesizedTemplate();
   const r = resolveTemplate(json);
   const byType = (type: string): [string, Json][] => Object.entries<Json>(json.Resources).filter(([, x]) => x.Type === type);
   filters = Object.fromEntries(
@@ -118,7 +119,7 @@ beforeAll(() => {
     'StopLogging of the trail': record({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: { name: 'voicevault-trail' } }),
     'an EC2 call without permission': record({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', errorCode: 'Client.UnauthorizedOperation' }),
   };
-});
+}, 240_000);
 
 const matching = (metric: string): string[] => Object.keys(samples).filter((name) => matchesFilterPattern(filters[metric]!, samples[name]));
 

@@ -1,13 +1,14 @@
 // Weakened templates must fail the checks: each mutation names the failures it must cause.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesize } from '../lib/synth';
+import { synthesizedTemplate } from '../lib/template-cache';
 import type { Json } from './json';
 import { failuresOf, mutations, runMutation } from './mutations';
 
 let json: Json;
-beforeAll(() => {
-  json = synthesize().json;
-});
+// The first synthesis of a run can take minutes on a loaded two-core machine.
+beforeAll(async () => {
+  json = await synthesizedTemplate();
+}, 240_000);
 
 describe('mutation tests (matrix, structural pins, alarm walk)', () => {
   it('the unmutated template has no failures at all', async () => {

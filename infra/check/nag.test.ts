@@ -2,9 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runNagReport, type NagReport } from './nag';
 
 let report: NagReport;
+// Two syntheses (with and without acknowledgements): minutes on a loaded two-core machine.
 beforeAll(() => {
   report = runNagReport();
-});
+}, 300_000);
 
 describe('cdk-nag: AwsSolutions, NIST 800-53 rev 5, HIPAA Security', () => {
   it('reports no unacknowledged errors', () => {

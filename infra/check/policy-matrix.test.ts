@@ -1,12 +1,13 @@
 // The policy matrix on @cloud-copilot/iam-simulate. Proof that it can fail: mutations.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesize } from '../lib/synth';
+import { synthesizedTemplate } from '../lib/template-cache';
 import { runPolicyMatrix, type MatrixReport } from './policy-matrix';
 
 let report: MatrixReport;
+// The first synthesis of a run can take minutes on a loaded two-core machine.
 beforeAll(async () => {
-  report = await runPolicyMatrix(synthesize().json);
-});
+  report = await runPolicyMatrix(await synthesizedTemplate());
+}, 240_000);
 
 describe('policy matrix (iam-simulate runSimulation)', () => {
   // The floor is today's count: deleting a case fails this test.

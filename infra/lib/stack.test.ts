@@ -1,9 +1,9 @@
 // Pins every security property of the stack on the synthesized template (one synthesis).
 // Expected values are written out here, not imported from the modules under test.
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { voiceVaultConfig as c } from '../../shared/config';
-import { synthesize } from './synth';
+import { synthesizedTemplate } from './template-cache';
 import type { Json } from '../check/json';
 
 let template: Template;
@@ -22,9 +22,11 @@ const bySid = (doc: Json, sid: string): Json => {
 };
 const joined = (v: Json): string => JSON.stringify(v);
 
-beforeAll(() => {
-  ({ template, json } = synthesize());
-});
+// The first synthesis of a run can take minutes on a loaded two-core machine.
+beforeAll(async () => {
+  json = await synthesizedTemplate();
+  template = Template.fromJSON(json);
+}, 240_000);
 
 describe('synthesis', () => {
   it('is offline and self-contained: no bootstrap-version rule, no assets, no custom resources, no Lambda', () => {

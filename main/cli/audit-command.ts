@@ -5,7 +5,6 @@
 // SHA-256 the log recorded: a truncated or rewritten local log shows against the bucket.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { contractorPrefix } from '../../shared/config';
 import { isVoiceVaultError, VoiceVaultError } from '../../shared/errors';
@@ -14,7 +13,7 @@ import { defaultStatePath, deploymentTarget, readDeployment } from '../aws/deplo
 import { emulatorCredentials, s3ClientConfig } from '../aws/target';
 import { userDirectory } from '../pipeline/workspace';
 import { cliDataDir } from './cli-session';
-import type { CliCommand } from './command';
+import { parseCommandArgs, type CliCommand } from './command';
 
 const usage = 'usage: voicevault audit verify [--data-dir <dir>] [--contractor <sub>] [--bucket [--partition <id>]…] [--state <state-file>] [--json]';
 
@@ -32,30 +31,22 @@ function onlyContractor(dataDir: string): string {
 }
 
 export const auditCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        'data-dir': { type: 'string' },
-        contractor: { type: 'string' },
-        bucket: { type: 'boolean' },
-        partition: { type: 'string', multiple: true },
-        state: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`voicevault audit: ${(error as Error).message}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'audit',
+    usage,
+    args,
+    {
+      'data-dir': { type: 'string' },
+      contractor: { type: 'string' },
+      bucket: { type: 'boolean' },
+      partition: { type: 'string', multiple: true },
+      state: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(usage);
-    return 0;
-  }
   if (positionals.length !== 1 || positionals[0] !== 'verify') {
     io.stderr(`voicevault audit: the only verb is verify\n${usage}`);
     return 2;

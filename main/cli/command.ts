@@ -1,4 +1,5 @@
 // A CLI command is a function of its arguments and its output streams, so tests run it in-process.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -17,3 +18,26 @@ export const processIo: CliIo = {
     return Buffer.concat(chunks).toString('utf8');
   },
 };
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+const helpOption = { help: { type: 'boolean', short: 'h' } } as const;
+type Parsed<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O & typeof helpOption }>>;
+
+/**
+ * Parses a command's arguments with node's parseArgs (plus -h/--help). Returns the parsed values, or the
+ * exit code when there is nothing more to do: 0 after printing the usage for --help, 2 after a usage error.
+ */
+export function parseCommandArgs<O extends OptionsConfig>(command: string, usage: string, args: string[], options: O, io: CliIo): Parsed<O> | number {
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { ...options, ...helpOption } });
+  } catch (error) {
+    io.stderr(`voicevault ${command}: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.stdout(usage);
+    return 0;
+  }
+  return parsed;
+}

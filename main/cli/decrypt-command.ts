@@ -1,26 +1,16 @@
 // `voicevault decrypt <object-key> [--out <file>]`: the training side opens one sealed object with the
 // pipeline-reader role. The encryption context must match the object's key path, or nothing is written.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { isVoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment } from '../aws/deployment';
-import type { CliCommand } from './command';
+import { parseCommandArgs, type CliCommand } from './command';
 import { readerAccess } from './reader-access';
 
 const usage = 'usage: voicevault decrypt <object-key> [--out <file>] [--state <state-file>]  (manifests print as JSON without --out)';
 
 export const decryptCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    io.stderr(`voicevault decrypt: ${(error as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout(usage);
-    return 0;
-  }
+  const parsed = parseCommandArgs('decrypt', usage, args, { out: { type: 'string' }, state: { type: 'string' } }, io);
+  if (typeof parsed === 'number') return parsed;
   const [key, extra] = parsed.positionals;
   if (!key || extra) {
     io.stderr(`voicevault decrypt: give exactly one object key\n${usage}`);

@@ -4,11 +4,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { isVoiceVaultError, VoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment } from '../aws/deployment';
 import { runDemo, type DemoReport } from '../demo/run-demo';
-import type { CliCommand } from './command';
+import { parseCommandArgs, type CliCommand } from './command';
 
 const usage = `usage: voicevault demo [audio-files…] [--json] [--endpoint <url>] [--aws --user <name> [--password-stdin]]
   Starts a local AWS emulator (or uses --endpoint / AWS_ENDPOINT_URL), signs in as the demo contractor,
@@ -54,30 +53,22 @@ function summary(report: DemoReport): string {
 }
 
 export const demoCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        endpoint: { type: 'string' },
-        aws: { type: 'boolean' },
-        user: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        state: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`voicevault demo: ${(error as Error).message}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'demo',
+    usage,
+    args,
+    {
+      json: { type: 'boolean' },
+      endpoint: { type: 'string' },
+      aws: { type: 'boolean' },
+      user: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      state: { type: 'string' },
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(usage);
-    return 0;
-  }
   if (values.aws && values.endpoint) {
     io.stderr('voicevault demo: --aws and --endpoint exclude each other');
     return 2;

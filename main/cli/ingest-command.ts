@@ -2,13 +2,12 @@
 // Imports audio files as one contractor: each is decoded, checked against the partition's
 // requirements, sealed and queued, then the outbox is uploaded with one progress bar per file and a
 // receipt table at the end. Re-running skips what this device already uploaded.
-import { parseArgs } from 'node:util';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { VoiceVaultError, isVoiceVaultError } from '../../shared/errors';
 import type { Receipt } from '../../shared/domain';
 import type { IngestOutcome } from '../pipeline/ingest';
-import type { CliCommand, CliIo } from './command';
+import { parseCommandArgs, type CliCommand, type CliIo } from './command';
 import { openCliSession } from './cli-session';
 
 const usage = `usage: voicevault ingest <audio-files…> --user <name> [--password-stdin] [--prompt <id>] [--accept-consent <version>] [--json]
@@ -29,31 +28,23 @@ function receiptTable(results: FileResult[]): string {
 }
 
 export const ingestCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        user: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        prompt: { type: 'string' },
-        'accept-consent': { type: 'string' },
-        json: { type: 'boolean' },
-        state: { type: 'string' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`voicevault ingest: ${(error as Error).message}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'ingest',
+    usage,
+    args,
+    {
+      user: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      prompt: { type: 'string' },
+      'accept-consent': { type: 'string' },
+      json: { type: 'boolean' },
+      state: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals: files } = parsed;
-  if (values.help) {
-    io.stdout(usage);
-    return 0;
-  }
   if (!values.user || files.length === 0) {
     io.stderr(`voicevault ingest: ${!values.user ? 'missing --user' : 'no audio files given'}\n${usage}`);
     return 2;

@@ -6,11 +6,18 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 export default defineConfig({
   testDir: '.',
   testMatch: /.*\.spec\.ts/,
-  outputDir: '../test-results',
+  outputDir: '../test-results/playwright',
+  // Two cores and a moto server per worker: one worker, one spec after another.
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 60_000,
   reporter: [['list']],
   use: { trace: 'off' },
+  projects: [
+    // The built renderer in Debian Chromium behind the loopback bridge (e2e/fixtures.ts).
+    { name: 'chromium', testIgnore: /electron\.spec\.ts/ },
+    // The app itself, where an Electron binary exists; otherwise the spec prints why it skipped.
+    { name: '_electron', testMatch: /electron\.spec\.ts/ },
+  ],
 });

@@ -24,13 +24,13 @@ export interface AlarmsProps {
   envelopeDecryptThreshold: number;
   /** Bulk GetObject threshold per period, all principals together (parameter). */
   bulkGetObjectThreshold: number;
-  /** GetObject threshold per period for one principal session (parameter). */
+  /** GetObject threshold per period for one principal, i.e. session issuer role (parameter). */
   perPrincipalGetObjectThreshold: number;
   /** E-mail address for the optional subscription; empty string means none (parameter). */
   alarmEmail: string;
 }
 
-/** Metric-filter patterns, exported so tests can pin them. */
+/** CloudTrail metric-filter patterns (the tests write them out and run them on sample events). */
 export const filterPatterns = {
   bulkGetObject: '{ ($.eventSource = "s3.amazonaws.com") && ($.eventName = "GetObject") }',
   keyDisableOrDeletion:

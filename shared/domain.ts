@@ -104,3 +104,136 @@ export interface PromptProgress {
   recorded: string[];
   skipped: string[];
 }
+
+// ---- Admin views (main/admin): what the admin screens and the CLI show. Built from the user pool and
+// from listing keys, sizes and dates in the bucket; never from decrypting anything.
+
+/** A user of the pool as admins see them. */
+export interface DirectoryUser {
+  username: string;
+  /** The user-pool `sub`: the contractor id in object keys. */
+  sub: string;
+  partition?: string;
+  enabled: boolean;
+  /** Cognito's UserStatus, e.g. CONFIRMED or FORCE_CHANGE_PASSWORD. */
+  status: string;
+  createdAt: string;
+  isAdmin: boolean;
+}
+
+/** A partition's state from listing keys and sizes (raw, features, manifests). */
+export interface PartitionStatusView {
+  /** Users whose custom:partition names it. */
+  contractors: number;
+  /** Distinct contractor ids with objects under it. */
+  contributors: number;
+  /** Sealed manifests: one per accepted sample. */
+  samples: number;
+  bytes: number;
+  lastUpload?: string;
+}
+
+export interface PartitionSummaryView {
+  id: string;
+  name: string;
+  keepRaw: boolean;
+  featureTier: string;
+  status: PartitionStatusView;
+}
+
+/** What the one contractor role lets a member of this partition do, in plain words. */
+export interface RolePreview {
+  allowed: string[];
+  denied: string[];
+}
+
+export interface LifecycleRuleView {
+  id: string;
+  /** global: written for the whole bucket; partition: one partition's raw audio; other: not VoiceVault's. */
+  owner: 'global' | 'partition' | 'other';
+  partition?: string;
+  prefix: string;
+  enabled: boolean;
+  glacierDays?: number;
+  expireDays?: number;
+  noncurrentExpireDays?: number;
+  abortMultipartDays?: number;
+  /** Plain words: what the rule does. */
+  summary: string;
+}
+
+export interface AlarmView {
+  name: string;
+  state: string;
+  reason: string;
+  updatedAt?: string;
+}
+
+/** A contractor's "withdraw consent and erase my samples" request, from its key (never decrypted). */
+export interface WithdrawalRequestView {
+  requestId: string;
+  partition: string;
+  contractor: string;
+  username?: string;
+  requestedAt: string;
+  key: string;
+}
+
+export interface AccessReviewRow {
+  username: string;
+  role: 'contractor' | 'admin';
+  partition: string;
+  /** 'active', 'disabled', or Cognito's status for accounts not yet confirmed. */
+  status: string;
+  /** The newest object under the user's prefixes, else when the account was created. */
+  lastActivity: string;
+  lastActivitySource: 'upload' | 'account-created';
+  idleDays: number;
+  idle: boolean;
+}
+
+export interface AccessReview {
+  generatedAt: string;
+  idleAfterDays: number;
+  rows: AccessReviewRow[];
+  csv: string;
+}
+
+export interface ErasedObjectView {
+  key: string;
+  /** Versions and delete markers removed for this key. */
+  versions: number;
+  bytes: number;
+}
+
+export interface EraseReport {
+  contractor: string;
+  username?: string;
+  reason: string;
+  /** Erased sample ids by partition (what the deletion feed now lists). */
+  partitions: { partition: string; samples: string[] }[];
+  objects: ErasedObjectView[];
+  objectVersions: number;
+  bytes: number;
+  /** Keys of the deletion-feed records written. */
+  deletionRecords: string[];
+}
+
+export interface RevokeReport {
+  username: string;
+  disabled: true;
+  signedOutEverywhere: true;
+}
+
+export interface MembershipChange {
+  username: string;
+  partition?: string;
+  previous?: string;
+  /** A move or removal also signs the user out everywhere, so no device keeps writing under the old partition. */
+  signedOutEverywhere: boolean;
+}
+
+export interface WithdrawalReceipt {
+  requestId: string;
+  requestedAt: string;
+}

@@ -28,3 +28,4 @@ export {
 export { desiredLifecycleRules, globalLifecycleRules, mergeLifecycleRules, partitionRawRule, partitionRuleIdPrefix, ruleMeaning, rulesNotApplied } from './lifecycle';
 export { applyLifecycle, readLifecycleRules, type AppliedLifecycle, type ApplyLifecycleOptions } from './apply-lifecycle';
 export { parsePromptsTsv } from './prompts-tsv';
+export { submitWithdrawalRequest, withdrawalRequestFormat, type WithdrawalRequestOptions } from './withdrawal-request';

@@ -29,6 +29,11 @@ export function RecorderScreen() {
   const [skipping, setSkipping] = useState(false);
   const [reason, setReason] = useState('');
   const reasonField = useRef<HTMLTextAreaElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // Arriving here (from the navigation or the mic check), focus leaves the button that brought the
+  // contractor, so Enter and Space act on the take, and a screen reader reads the prompt.
+  useEffect(() => heading.current?.focus(), []);
 
   const upcoming = nextPrompt(partition, progress);
   // While a take is open its prompt stays on screen, even if the outbox moves on.
@@ -102,7 +107,7 @@ export function RecorderScreen() {
   const recording = state.phase === 'recording' || state.phase === 'starting';
   return (
     <section className={`card recorder ${recording ? 'is-recording' : ''}`} aria-labelledby="recorder-title">
-      <h2 id="recorder-title">
+      <h2 id="recorder-title" ref={heading} tabIndex={-1}>
         Prompt {index} of {partition.prompts.length}
       </h2>
       <p className="prompt-text" lang="en">

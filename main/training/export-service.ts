@@ -161,11 +161,16 @@ export async function exportDataset(options: ExportOptions): Promise<ExportSumma
   async function* timedPages(prefix: string): AsyncGenerator<ListedObject[]> {
     const pages = listPages(s3, bucket, prefix, options.pageSize);
     // The next page is asked for while this one is worked on.
-    let pending = timed('list', () => pages.next());
+    const ask = () => {
+      const next = timed('list', () => pages.next());
+      next.catch(() => undefined); // awaited below; a run that stops early must not leave it unhandled
+      return next;
+    };
+    let pending = ask();
     for (;;) {
       const page = await pending;
       if (page.done) return;
-      pending = timed('list', () => pages.next());
+      pending = ask();
       yield page.value;
     }
   }

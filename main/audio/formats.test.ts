@@ -1,12 +1,14 @@
-// One test per input format, with fixtures made at test time by Debian's sox, flac, vorbis-tools,
+// One test per input format, with fixtures made at test time by Debian's sox, flac, lame, vorbis-tools,
 // opus-tools and ffmpeg from the same source: every decoder must give back that source (exactly for
-// lossless formats, by level and correlation for lossy ones) at the right rate and length.
+// lossless formats; for lossy ones at the same level, RMS within 1 dB, and the same waveform by correlation)
+// at the right rate and length.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFile, type DecodedAudio } from './decode';
+import { bestCorrelation, interopFixtures, rmsDb } from './interop-fixtures';
 import { resample } from './resample';
 
 const dir = mkdtempSync(join(tmpdir(), 'voicevault-formats-'));
@@ -41,7 +43,8 @@ function correlation(a: Float32Array, b: Float32Array): number {
 }
 
 function expectLike(decoded: DecodedAudio, expected: Float32Array, minCorrelation: number): void {
-  expect(Math.abs(decoded.samples.length - expected.length)).toBeLessThanOrEqual(0);
+  expect(decoded.samples.length).toBe(expected.length);
+  expect(Math.abs(rmsDb(decoded.samples) - rmsDb(expected))).toBeLessThanOrEqual(1);
   expect(correlation(decoded.samples, expected)).toBeGreaterThan(minCorrelation);
 }
 
@@ -125,12 +128,21 @@ describe('input formats', () => {
     expectLike(audio, resample(source.samples, 44100, 48000), 0.98);
   });
 
-  it('WebM Opus longer than the 1 MB read-ahead window (90 s)', async () => {
+  it('WebM Opus longer than the 1 MB read-ahead window (90 s): the audio past the window is the source’s', async () => {
     const path = join(dir, 'long.webm');
+    // ffmpeg's sine source: amplitude 1/8, phase 0 at the first sample.
     ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=90:sample_rate=48000', '-c:a', 'libopus', '-b:a', '160k', path]);
-    expect(readFileSync(path).length).toBeGreaterThan(1 << 20);
+    const size = readFileSync(path).length;
+    expect(size).toBeGreaterThan(3 << 20);
     const audio = await decodeAudioFile(path);
     expect(audio.samples).toHaveLength(90 * 48000);
+    // The last 20 s lie beyond the third 1 MB window (160 kb/s ≈ 1 MB per 52 s).
+    const from = 70 * 48000;
+    const tail = audio.samples.subarray(from);
+    const expected = new Float32Array(tail.length);
+    for (let i = 0; i < expected.length; i++) expected[i] = Math.sin((2 * Math.PI * 300 * (from + i)) / 48000) / 8;
+    expect(correlation(tail, expected)).toBeGreaterThan(0.999);
+    expect(Math.abs(rmsDb(tail) - rmsDb(expected))).toBeLessThanOrEqual(0.1);
   });
 
   it('WebM Opus, mono at 16 kHz input', async () => {
@@ -140,4 +152,36 @@ describe('input formats', () => {
     expect(audio).toMatchObject({ format: 'webm-opus', sampleRate: 48000, channels: 1 });
     expect(audio.samples).toHaveLength(48000);
   });
+});
+
+describe('every encoder and container, as the tools people use make them', () => {
+  const fixtures = interopFixtures(dir);
+  beforeAll(() => {
+    for (const fixture of fixtures) fixture.make();
+  }, 180_000);
+
+  it('covers WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus and WebM Opus, mono and stereo, 8 to 48 kHz', () => {
+    expect(new Set(fixtures.map((f) => f.format))).toEqual(new Set(['wav', 'flac', 'mp3', 'ogg-vorbis', 'ogg-opus', 'webm-opus']));
+    expect(new Set(fixtures.map((f) => f.channels))).toEqual(new Set([1, 2]));
+    const rates = fixtures.map((f) => f.sampleRate);
+    expect([Math.min(...rates), Math.max(...rates)]).toEqual([8000, 48000]);
+  });
+
+  for (const fixture of fixtures) {
+    it(fixture.name, async () => {
+      const audio = await decodeAudioFile(fixture.path);
+      const input = await decodeAudioFile(fixture.source);
+      expect(audio).toMatchObject({ format: fixture.format, sampleRate: fixture.sampleRate, channels: fixture.channels });
+      if (!fixture.lossy) {
+        expect(audio.samples).toEqual(input.samples);
+      } else {
+        const expected = input.sampleRate === audio.sampleRate ? input.samples : resample(input.samples, input.sampleRate, audio.sampleRate);
+        if (fixture.exactLength) expect(audio.samples).toHaveLength(expected.length);
+        else expect(audio.samples.length).toBeGreaterThanOrEqual(expected.length);
+        expect(Math.abs(rmsDb(audio.samples) - rmsDb(expected))).toBeLessThanOrEqual(1);
+        // Without a Xing/Info frame the encoder's delay stays in: look for the source up to 3000 samples later.
+        expect(bestCorrelation(audio.samples, expected, fixture.exactLength ? 0 : 3000)).toBeGreaterThan(0.9);
+      }
+    });
+  }
 });

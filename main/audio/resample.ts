@@ -6,6 +6,7 @@
 // Quality (tested in resample.test.ts): everything at or above the lower Nyquist frequency is attenuated by at
 // least 100 dB, and the pass band, 0 to 90% of that Nyquist frequency (7.2 kHz at 16 kHz), is flat within
 // ±0.001 dB. Between 90% and 100% the response rolls off.
+import { FftStage, loadPffft, type Pffft } from './resample-fft';
 import { designStage, planRates } from './resample-filter';
 import { SimdStage } from './resample-kernel';
 import { ScalarStage, type ResampleStage } from './resample-scalar';
@@ -16,8 +17,13 @@ export interface ResamplerOptions {
   passband?: number;
   /** Stop-band attenuation the Kaiser windows are designed for, in dB. */
   stopbandDb?: number;
-  /** 'scalar' computes in plain JavaScript even where WebAssembly SIMD is available (tests compare the two). */
-  kernel?: 'simd' | 'scalar';
+  /**
+   * How to compute. By default: integer decimation by fast convolution when `pffft` is given (Resampler.create
+   * loads it), other ratios in WebAssembly SIMD; 'scalar' is plain JavaScript (tests compare them).
+   */
+  kernel?: 'fft' | 'simd' | 'scalar';
+  /** A PFFFT instance from loadPffft(), for the FFT stage. */
+  pffft?: Pffft;
 }
 
 const defaultPassband = 0.9;
@@ -45,12 +51,29 @@ export class Resampler {
     const passbandHz = (options.passband ?? defaultPassband) * nyquist;
     const stopbandDb = options.stopbandDb ?? defaultStopbandDb;
     const api = options.kernel === 'scalar' ? undefined : wasmSimd();
-    this.rates = inputRate === outputRate ? [inputRate] : planRates(inputRate, outputRate);
+    const fft = options.kernel !== 'scalar' && options.kernel !== 'simd' && isIntegerDecimation(inputRate, outputRate) ? options.pffft : undefined;
+    if (options.kernel === 'fft' && !fft) throw new Error('the FFT kernel needs integer decimation and a PFFFT instance');
+    // Fast convolution costs about the same whatever the filter's length, so it takes the whole ratio at once.
+    this.rates = inputRate === outputRate ? [inputRate] : fft ? [inputRate, outputRate] : planRates(inputRate, outputRate);
     this.stages = this.rates.slice(1).map((rate, i) => {
       const filter = designStage(this.rates[i]!, rate, passbandHz, nyquist, stopbandDb);
+      if (fft && filter.table) return new FftStage(filter, fft);
       return api && filter.table ? new SimdStage(filter, api) : new ScalarStage(filter);
     });
-    this.simd = this.stages.every((stage) => stage instanceof SimdStage);
+    this.simd = this.stages.every((stage) => stage instanceof SimdStage || stage instanceof FftStage);
+  }
+
+  /**
+   * A resampler with the fastest stages available here: for integer decimation it loads PFFFT first (an
+   * asynchronous WebAssembly instantiation), otherwise it is the same as `new Resampler`.
+   */
+  static async create(inputRate: number, outputRate: number, options: ResamplerOptions = {}): Promise<Resampler> {
+    const wantsFft = options.kernel === undefined || options.kernel === 'fft';
+    if (wantsFft && !options.pffft && isIntegerDecimation(inputRate, outputRate) && wasmSimd()) {
+      const pffft = await loadPffft();
+      if (pffft) return new Resampler(inputRate, outputRate, { ...options, pffft });
+    }
+    return new Resampler(inputRate, outputRate, options);
   }
 
   /** Samples `process` and `flush` produce in all for `inputSamples` inputs. */
@@ -84,6 +107,10 @@ export class Resampler {
     // Each stage rounds its own length up; the conversion as a whole gives exactly outputLength samples.
     return samples.subarray(0, Math.max(0, this.outputLength(this.inputCount) - this.outputCount));
   }
+}
+
+function isIntegerDecimation(inputRate: number, outputRate: number): boolean {
+  return inputRate > outputRate && inputRate % outputRate === 0;
 }
 
 /** Resamples a whole signal; returns a new array (a copy when the rates are equal). */

@@ -151,10 +151,12 @@ export async function parseWavHeader(source: ByteSource): Promise<WavLayout> {
 function pcm16ToMono(bytes: Uint8Array, channels: 1 | 2, frames: number): Float32Array {
   const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, frames * channels);
   const out = new Float32Array(frames);
+  // Multiplying by 2^-15 gives exactly the quotient of dividing by 32768.
+  const scale = 1 / 32768;
   if (channels === 1) {
-    for (let f = 0; f < frames; f++) out[f] = pcm[f]! / 32768;
+    for (let f = 0; f < frames; f++) out[f] = pcm[f]! * scale;
   } else {
-    for (let f = 0, at = 0; f < frames; f++, at += 2) out[f] = (pcm[at]! / 32768 + pcm[at + 1]! / 32768) * 0.5;
+    for (let f = 0, at = 0; f < frames; f++, at += 2) out[f] = (pcm[at]! * scale + pcm[at + 1]! * scale) * 0.5;
   }
   return out;
 }

@@ -43,7 +43,7 @@ export async function extractFeaturesFromStream(
 ): Promise<FrameFeatureExtraction | FeatureExtraction> {
   const parameters = featurePresetParameters[preset];
   const rate = presetSampleRate(parameters, stream.sampleRate);
-  const resampler = rate === stream.sampleRate ? null : new Resampler(stream.sampleRate, rate);
+  const resampler = rate === stream.sampleRate ? null : await Resampler.create(stream.sampleRate, rate);
   const expectedSamples = stream.declaredFrames === undefined ? 0 : Math.ceil((stream.declaredFrames * rate) / stream.sampleRate);
   const summary = options.summary === false ? null : new SummaryAccumulator(rate, parameters.nFft);
   const extractor = new MelSpectrogramExtractor(parameters, rate, summary ? { expectedSamples, onFrame: summary.observeFrame } : { expectedSamples });

@@ -10,6 +10,7 @@ import { RecorderScreen } from './screens/recorder/RecorderScreen';
 import { SignInScreen } from './screens/sign-in/SignInScreen';
 import { useVoiceVault, type Screen } from './store';
 import { EnvironmentBanner } from './ui/EnvironmentBanner';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { LiveRegion } from './ui/LiveRegion';
 import { Problem } from './ui/Problem';
 
@@ -97,7 +98,9 @@ export function App() {
         )}
         <main>
           <Problem text={screen === 'outbox' ? undefined : problem} />
-          <CurrentScreen screen={session ? screen : 'sign-in'} />
+          <ErrorBoundary key={screen} onReset={() => go(session ? 'outbox' : 'sign-in')}>
+            <CurrentScreen screen={session ? screen : 'sign-in'} />
+          </ErrorBoundary>
         </main>
       </div>
       <LiveRegion />

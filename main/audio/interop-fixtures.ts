@@ -88,7 +88,7 @@ export function interopFixtures(dir: string): InteropFixture[] {
 
   add('lame CBR 128k, stereo 44.1 kHz, Info frame, no ID3', 'lame-cbr.mp3', 44100, 2, 'mp3', lame(['-b', '128']));
   add('lame VBR -V2, mono 22.05 kHz, Xing frame, no ID3', 'lame-vbr.mp3', 22050, 1, 'mp3', lame(['-V', '2']));
-  add('lame CBR 96k without the Info frame (-t), stereo 48 kHz', 'lame-cbr-notag.mp3', 48000, 2, 'mp3', lame(['-t', '-b', '96']), { exactLength: false });
+  add('lame CBR 160k without the Info frame (-t), stereo 48 kHz', 'lame-cbr-notag.mp3', 48000, 2, 'mp3', lame(['-t', '-b', '160']), { exactLength: false });
   add('lame VBR -V4 without the Xing frame (-t), mono 16 kHz (MPEG-2)', 'lame-vbr-notag.mp3', 16000, 1, 'mp3', lame(['-t', '-V', '4']), { exactLength: false });
   add('lame CBR 24k, mono 8 kHz (MPEG-2.5)', 'lame-8k.mp3', 8000, 1, 'mp3', lame(['-b', '24']));
   add('ffmpeg libmp3lame, stereo 32 kHz, ID3v2 + Xing', 'ffmpeg.mp3', 32000, 2, 'mp3', ffmpeg(['-c:a', 'libmp3lame', '-b:a', '128k']));

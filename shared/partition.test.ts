@@ -74,6 +74,12 @@ describe('partition schema', () => {
     expect(problems({ ...valid, prompts })).toEqual(['prompts: a partition holds at most 2000 prompts']);
   });
 
+  it('names missing fields', () => {
+    const { name: _n, consent: _c, ...rest } = valid;
+    expect(problems(rest)).toEqual(['name: is missing', 'consent: is missing']);
+    expect(problems({ ...valid, consent: { text: 'x' } })).toEqual(['consent.version: is missing']);
+  });
+
   it('refuses unknown fields, a bad tier and a consent version that cannot go into an encryption context', () => {
     expect(problems({ ...valid, keep_raw: true })).toEqual(['partition: unknown field "keep_raw"']);
     expect(problems({ ...valid, featureTier: 'mel' })).toEqual(['featureTier: the feature tier is one of log-mel, mfcc, summary (got "mel")']);

@@ -153,6 +153,7 @@ export function parsePartition(json: unknown): { ok: true; partition: Partition 
       if (issue.code === 'unrecognized_keys') return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
       if (issue.code === 'custom') return `${where}: ${issue.message}`;
       const value = valueAt(json, issue.path);
+      if (issue.code === 'invalid_type' && value === undefined) return `${where}: is missing`;
       const shown = typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= 80) ? ` (got ${JSON.stringify(value)})` : '';
       return `${where}: ${issue.message}${shown}`;
     }),

@@ -7,6 +7,7 @@ const commands: Record<string, { summary: string; run: () => Promise<CliCommand>
   decrypt: { summary: 'open one sealed object as the training side', run: async () => (await import('./decrypt-command')).decryptCommand },
   audit: { summary: 'verify the local audit chain (and, with --bucket, against the bucket)', run: async () => (await import('./audit-command')).auditCommand },
   export: { summary: 'write a verified training dataset from the sealed features (pipeline-reader role)', run: async () => (await import('./export-command')).exportCommand },
+  admin: { summary: 'partitions, membership, lifecycle, revoke and erase, access review (admins only)', run: async () => (await import('./admin-command')).adminCommand },
   demo: { summary: 'the whole journey on a local AWS emulator (npm run demo)', run: async () => (await import('./demo-command')).demoCommand },
 };
 

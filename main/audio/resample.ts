@@ -27,7 +27,7 @@ export interface ResamplerOptions {
 }
 
 const defaultPassband = 0.9;
-const defaultStopbandDb = 100;
+const defaultStopbandDb = 105;
 
 export class Resampler {
   readonly inputRate: number;

@@ -9,7 +9,13 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    // The console reporter, plus the files `npm run verify` reads (main/verify/test-reports.ts): it reads
+    // this run instead of running the suites again.
+    reporters: [
+      'default',
+      ['json', { outputFile: '.voicevault/reports/vitest.json' }],
+      ['./main/verify/evidence-reporter.ts', { outputFile: '.voicevault/reports/vitest-console.json' }],
+    ],
     // Node 20 is end-of-life and the AWS SDK says so on every process; DESIGN.md records it once.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

@@ -12,7 +12,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 60_000,
-  reporter: [['list']],
+  // The console list, plus the JSON report `npm run verify` reads (relative to this folder).
+  reporter: [['list'], ['json', { outputFile: '../.voicevault/reports/playwright.json' }]],
   use: { trace: 'off' },
   projects: [
     // The built renderer in Debian Chromium behind the loopback bridge (e2e/fixtures.ts).

@@ -1,0 +1,132 @@
+// The test run as verify reads it: Vitest's and Playwright's JSON reports (written by the reporters in
+// vitest.config.ts and e2e/playwright.config.ts) and the console lines the evidence reporter kept, as
+// one list of tests named `file › describe › … › title`. Verify never re-runs a suite.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+export interface TestRecord {
+  runner: 'vitest' | 'playwright';
+  /** Repository-relative path with forward slashes, e.g. main/pipeline/journey.test.ts. */
+  file: string;
+  /** Describe blocks, outermost first, then the test's own title. */
+  titlePath: string[];
+  status: TestStatus;
+  /** What the test printed (Vitest only, through the evidence reporter). */
+  console: string[];
+}
+
+export interface TestRun {
+  tests: TestRecord[];
+  /** Reports that could not be read, each with its reason. */
+  missing: string[];
+}
+
+/** Where the reporters write, relative to the repository root. */
+export const reportPaths = {
+  vitest: '.voicevault/reports/vitest.json',
+  vitestConsole: '.voicevault/reports/vitest-console.json',
+  playwright: '.voicevault/reports/playwright.json',
+} as const;
+
+/** The name a threat model or a catalogue uses for a test. */
+export function testName(test: Pick<TestRecord, 'file' | 'titlePath'>): string {
+  return [test.file, ...test.titlePath].join(' › ');
+}
+
+const slashes = (path: string): string => path.split('\\').join('/');
+const relativeTo = (root: string, file: string): string => slashes(isAbsolute(file) ? relative(root, file) : file);
+
+interface VitestJson {
+  testResults: { name: string; assertionResults: { ancestorTitles: string[]; title: string; status: string }[] }[];
+}
+
+export interface ConsoleEntry {
+  file: string;
+  titlePath: string[];
+  lines: string[];
+}
+
+function vitestStatus(status: string): TestStatus {
+  if (status === 'passed') return 'passed';
+  if (status === 'failed') return 'failed';
+  return 'skipped'; // skipped, pending, todo
+}
+
+export function parseVitestReport(json: unknown, root: string, consoleEntries: readonly ConsoleEntry[] = []): TestRecord[] {
+  const report = json as VitestJson;
+  if (!report || !Array.isArray(report.testResults)) throw new Error('not a Vitest JSON report (no testResults)');
+  const printed = new Map(consoleEntries.map((e) => [testName({ file: relativeTo(root, e.file), titlePath: e.titlePath }), e.lines]));
+  return report.testResults.flatMap((module) =>
+    module.assertionResults.map((a) => {
+      const record = { runner: 'vitest' as const, file: relativeTo(root, module.name), titlePath: [...a.ancestorTitles, a.title], status: vitestStatus(a.status) };
+      return { ...record, console: printed.get(testName(record)) ?? [] };
+    }),
+  );
+}
+
+interface PlaywrightSuite {
+  title: string;
+  file?: string;
+  specs?: { title: string; tests: { status: string; results?: { status: string }[] }[] }[];
+  suites?: PlaywrightSuite[];
+}
+
+function playwrightStatus(tests: { status: string }[]): TestStatus {
+  if (tests.length === 0 || tests.every((t) => t.status === 'skipped')) return 'skipped';
+  // 'flaky' passed on a retry; this project runs without retries, so only 'expected' counts as passed.
+  return tests.every((t) => t.status === 'expected' || t.status === 'skipped') ? 'passed' : 'failed';
+}
+
+/** `testDir` is the Playwright config's testDir relative to the root (e2e): file suites are named relative to it. */
+export function parsePlaywrightReport(json: unknown, testDir = 'e2e'): TestRecord[] {
+  const report = json as { suites?: PlaywrightSuite[] };
+  if (!report || !Array.isArray(report.suites)) throw new Error('not a Playwright JSON report (no suites)');
+  const out: TestRecord[] = [];
+  const walk = (suite: PlaywrightSuite, file: string, path: string[]): void => {
+    for (const spec of suite.specs ?? []) {
+      out.push({ runner: 'playwright', file, titlePath: [...path, spec.title], status: playwrightStatus(spec.tests), console: [] });
+    }
+    for (const child of suite.suites ?? []) walk(child, file, [...path, child.title]);
+  };
+  for (const fileSuite of report.suites) walk(fileSuite, slashes(join(testDir, fileSuite.file ?? fileSuite.title)), []);
+  return out;
+}
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** Reads every report that exists under `root`; a missing or unreadable one is named in `missing`, never taken as empty. */
+export function readTestRun(root: string): TestRun {
+  const tests: TestRecord[] = [];
+  const missing: string[] = [];
+  const vitestPath = join(root, reportPaths.vitest);
+  if (!existsSync(vitestPath)) missing.push(`${reportPaths.vitest} does not exist: run the unit tests first (npm run test:unit)`);
+  else {
+    try {
+      const consolePath = join(root, reportPaths.vitestConsole);
+      const consoleEntries = existsSync(consolePath) ? (readJson(consolePath) as ConsoleEntry[]) : [];
+      if (!existsSync(consolePath)) missing.push(`${reportPaths.vitestConsole} does not exist: the evidence reporter did not run`);
+      tests.push(...parseVitestReport(readJson(vitestPath), root, consoleEntries));
+    } catch (error) {
+      missing.push(`${reportPaths.vitest} could not be read: ${(error as Error).message}`);
+    }
+  }
+  const playwrightPath = join(root, reportPaths.playwright);
+  if (!existsSync(playwrightPath)) missing.push(`${reportPaths.playwright} does not exist: run the browser tests first (npm run test:e2e)`);
+  else {
+    try {
+      tests.push(...parsePlaywrightReport(readJson(playwrightPath)));
+    } catch (error) {
+      missing.push(`${reportPaths.playwright} could not be read: ${(error as Error).message}`);
+    }
+  }
+  return { tests, missing };
+}
+
+/** Finds a test by its full name (`file › describe › title`); undefined when the run has no such test. */
+export function findTest(run: TestRun, name: string): TestRecord | undefined {
+  return run.tests.find((t) => testName(t) === name);
+}

@@ -1,5 +1,6 @@
 // Domain types that cross the IPC contract: what the renderer may see of sign-in, takes, the outbox
 // and receipts. Plain data only: no tokens, keys or audio ever appear here.
+import type { Partition } from './partition';
 
 /** The quality report of one take (see main/audio/quality.ts for how each figure is computed). */
 export interface QualityReportView {
@@ -236,4 +237,21 @@ export interface MembershipChange {
 export interface WithdrawalReceipt {
   requestId: string;
   requestedAt: string;
+}
+
+/** A partition as the admin editor opens it: the configuration and the version (ETag) to save against. */
+export interface AdminPartitionDetail {
+  partition: Partition;
+  etag: string;
+  rolePreview: RolePreview;
+  lifecycleRule?: LifecycleRuleView;
+  /** User names whose custom:partition names it. */
+  members: string[];
+}
+
+/** A saved partition; the save also brought the bucket lifecycle in line, or says why not. */
+export interface SavedPartitionView {
+  partition: Partition;
+  etag: string;
+  lifecycle: { applied: true; writes: number } | { applied: false; problem: string };
 }

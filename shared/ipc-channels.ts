@@ -27,6 +27,24 @@ export const ipcMethods = [
   // outbox and history
   'listOutbox',
   'retryUpload',
+  // consent withdrawal (the contractor asks; admins act on it with erase)
+  'requestWithdrawal',
+  // admin (main refuses these to anyone outside the admins group)
+  'adminListPartitions',
+  'adminGetPartition',
+  'adminCreatePartition',
+  'adminSavePartition',
+  'adminParsePrompts',
+  'adminListUsers',
+  'adminAssignPartition',
+  'adminUnassignPartition',
+  'adminGetLifecycle',
+  'adminApplyLifecycle',
+  'adminGetAlarms',
+  'adminListWithdrawalRequests',
+  'adminAccessReview',
+  'adminRevokeContractor',
+  'adminEraseContractor',
 ] as const;
 export type IpcMethod = (typeof ipcMethods)[number];
 

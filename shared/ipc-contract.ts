@@ -4,7 +4,19 @@
 // hand over a MessagePort.
 import { z } from 'zod';
 import type {
+  AccessReview,
+  AdminPartitionDetail,
+  AlarmView,
   AppInfo,
+  DirectoryUser,
+  EraseReport,
+  LifecycleRuleView,
+  MembershipChange,
+  PartitionSummaryView,
+  RevokeReport,
+  SavedPartitionView,
+  WithdrawalReceipt,
+  WithdrawalRequestView,
   ImportResult,
   MicCheckReport,
   OutboxItemView,
@@ -15,7 +27,7 @@ import type {
 } from './domain';
 import type { ErrorResult } from './errors';
 import type { IpcMethod } from './ipc-channels';
-import type { Partition } from './partition';
+import type { Partition, Prompt } from './partition';
 
 export { ipcChannel, ipcMethods, isIpcMethod, type IpcMethod } from './ipc-channels';
 export type { AppInfo, SessionSummary } from './domain';
@@ -33,6 +45,14 @@ const promptId = z.string().min(1).max(64);
 const pcmChunk = z.instanceof(ArrayBuffer).refine((b) => b.byteLength % 4 === 0 && b.byteLength <= 48_000 * 4 * 10, 'float32 PCM chunk');
 /** Imported files cross as bytes (no paths): at most 256 MiB. */
 const fileBytes = z.instanceof(ArrayBuffer).refine((b) => b.byteLength > 0 && b.byteLength <= 256 * 1024 * 1024, 'a file of at most 256 MiB');
+
+/** Admin requests: names are checked here for shape; main says precisely what is wrong with their content. */
+const adminUsername = z.string().min(1).max(128);
+const adminPartitionId = z.string().min(1).max(63);
+/** A partition as the editor sends it: any JSON object; main validates it field by field (InvalidPartition). */
+const partitionJson = z.record(z.string(), z.unknown());
+/** A prompt TSV as text; main refuses more than 1 MiB with its own message, this bounds the message itself. */
+const promptTsv = z.string().max(4 * 1024 * 1024);
 
 /** Request schemas, checked in main before any handler runs; the response types ride along. */
 export const ipcContract = {
@@ -78,6 +98,27 @@ export const ipcContract = {
 
   listOutbox: { request: noArguments, response: {} as OutboxItemView[] },
   retryUpload: { request: z.object({ sample: sampleId }).strict(), response: {} as OutboxItemView },
+
+  /** Seals and uploads a "withdraw consent and erase my samples" request under the contractor's own prefix. */
+  requestWithdrawal: { request: noArguments, response: {} as WithdrawalReceipt },
+
+  adminListPartitions: { request: noArguments, response: {} as PartitionSummaryView[] },
+  adminGetPartition: { request: z.object({ id: adminPartitionId }).strict(), response: {} as AdminPartitionDetail },
+  adminCreatePartition: { request: z.object({ partition: partitionJson }).strict(), response: {} as SavedPartitionView },
+  /** Saves over the version the editor opened (its ETag); Conflict when another admin saved since. */
+  adminSavePartition: { request: z.object({ partition: partitionJson, etag: z.string().min(1).max(200) }).strict(), response: {} as SavedPartitionView },
+  adminParsePrompts: { request: z.object({ tsv: promptTsv }).strict(), response: {} as Prompt[] },
+  adminListUsers: { request: noArguments, response: {} as DirectoryUser[] },
+  adminAssignPartition: { request: z.object({ username: adminUsername, partition: adminPartitionId }).strict(), response: {} as MembershipChange },
+  adminUnassignPartition: { request: z.object({ username: adminUsername }).strict(), response: {} as MembershipChange },
+  adminGetLifecycle: { request: noArguments, response: {} as LifecycleRuleView[] },
+  adminApplyLifecycle: { request: noArguments, response: {} as { rules: LifecycleRuleView[]; writes: number } },
+  adminGetAlarms: { request: noArguments, response: {} as AlarmView[] },
+  adminListWithdrawalRequests: { request: noArguments, response: {} as WithdrawalRequestView[] },
+  adminAccessReview: { request: z.object({ idleDays: z.number().int().min(1).max(3650) }).strict().optional(), response: {} as AccessReview },
+  adminRevokeContractor: { request: z.object({ username: adminUsername }).strict(), response: {} as RevokeReport },
+  /** Erasing cannot be undone: `confirm` repeats the contractor. */
+  adminEraseContractor: { request: z.object({ contractor: adminUsername, confirm: adminUsername }).strict(), response: {} as EraseReport },
   // `satisfies` with excess-property checks: exactly the methods of ipc-channels.ts, no more.
 } as const satisfies Record<IpcMethod, { request: z.ZodType; response: unknown }>;
 

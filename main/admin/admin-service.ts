@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type {
   AccessReview,
+  AdminPartitionDetail,
   AlarmView,
   DirectoryUser,
   EraseReport,
@@ -12,7 +13,7 @@ import type {
   MembershipChange,
   PartitionSummaryView,
   RevokeReport,
-  RolePreview,
+  SavedPartitionView,
   WithdrawalRequestView,
 } from '../../shared/domain';
 import { VoiceVaultError } from '../../shared/errors';
@@ -59,20 +60,9 @@ export interface AdminServiceOptions {
   lifecycleSettleMs?: number;
 }
 
-export interface PartitionDetail {
-  partition: Partition;
-  etag: string;
-  rolePreview: RolePreview;
-  lifecycleRule?: LifecycleRuleView;
-  members: string[];
-}
-
+export type PartitionDetail = AdminPartitionDetail;
 /** A save also brings the bucket lifecycle in line; if that part fails, the save still stands and says so. */
-export interface SavedPartition {
-  partition: Partition;
-  etag: string;
-  lifecycle: { applied: true; writes: number } | { applied: false; problem: string };
-}
+export type SavedPartition = SavedPartitionView;
 
 export type AdminService = ReturnType<typeof createAdminService>;
 

@@ -8,6 +8,7 @@ import { s3ClientConfig } from '../aws/target';
 import { readPartitionConfig } from '../partitions/config-store';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SessionContext } from './context';
+import { createAdminHandlers } from './admin-handlers';
 import { createSignInHandlers, type SignInHandlerOptions } from './sign-in-handlers';
 import { consentAcceptedOnDevice, createTakeHandlers } from './take-handlers';
 
@@ -22,6 +23,7 @@ export function createSessionHandlers(context: SessionContext, options: SessionH
     ...createSignInHandlers(context, { consentAccepted: (session) => consentAcceptedOnDevice(context, session), ...options }),
     ...createPartitionHandlers(context),
     ...createTakeHandlers(context),
+    ...createAdminHandlers(context),
   };
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { _electron as electron } from '@playwright/test';
 import { writeDeployment } from '../main/aws/deployment';
 import { electronBinary, noElectronBinary } from '../main/electron/binary';
-import { expect, referenceClip, repoRoot, signInAs, test } from './fixtures';
+import { expect, passMicrophoneCheck, referenceClip, repoRoot, signInAs, test } from './fixtures';
 
 const binary = electronBinary();
 const skipReason = `SKIPPED (_electron): ${noElectronBinary} The Chromium specs cover the renderer and the services.`;
@@ -47,8 +47,7 @@ test.describe('the Electron app (development build)', () => {
       await signInAs(page, deployment, 'ada');
       await page.getByLabel(/I have read this and agree/).check();
       await page.getByRole('button', { name: 'Accept and continue' }).click();
-      await page.getByRole('button', { name: /Check microphone/ }).click();
-      await expect(page.getByRole('region', { name: 'microphone check result' })).toContainText('fine', { timeout: 30_000 });
+      await passMicrophoneCheck(page);
       await page.getByRole('button', { name: 'Continue to recording' }).click();
       await expect(page.getByRole('main').getByRole('button', { name: 'Record', exact: true })).toBeEnabled({ timeout: 15_000 });
       await page.keyboard.press('r');

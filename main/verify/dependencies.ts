@@ -6,9 +6,9 @@
 //   (`!node_modules/<name>/**`) unless a shipped bundle contains their code; GPL, AGPL and LGPL count.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 
 const run = promisify(execFile);
@@ -98,6 +98,15 @@ export function packageOfPath(path: string): string | undefined {
   return parts[at + 1]!.startsWith('@') ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
 }
 
+/** Vite's `./file.ts?worker&url` imports: the file is bundled on its own and its URL imported; here it joins the graph. */
+const viteUrlImports: Plugin = {
+  name: 'vite-url-imports',
+  setup(probe) {
+    probe.onResolve({ filter: /\?/ }, (args) => ({ path: join(args.resolveDir, args.path.split('?')[0]!), namespace: 'vite-url' }));
+    probe.onLoad({ filter: /.*/, namespace: 'vite-url' }, (args) => ({ contents: `import ${JSON.stringify(args.path)};\nexport default '';`, loader: 'js', resolveDir: dirname(args.path) }));
+  },
+};
+
 /**
  * Packages whose code is inside the shipped bundles (main, preload, renderer), found by bundling their entry
  * points again in memory as the build does: the main bundle keeps packages external, so only what it inlines
@@ -122,6 +131,7 @@ export async function bundledPackages(root: string): Promise<Set<string>> {
       format: entry.startsWith('renderer') ? 'esm' : 'cjs',
       outdir: join(root, '.voicevault', 'verify-bundle-probe'),
       loader: { '.svg': 'file', '.woff2': 'file', '.png': 'file' },
+      plugins: [viteUrlImports],
       ...(external === 'packages' ? { packages: 'external' as const } : { external }),
     });
     for (const input of Object.keys(result.metafile.inputs)) {

@@ -13,7 +13,7 @@ export interface TestRecord {
   /** Describe blocks, outermost first, then the test's own title. */
   titlePath: string[];
   status: TestStatus;
-  /** What the test printed (Vitest only, through the evidence reporter). */
+  /** What the test printed (Vitest: through the evidence reporter; Playwright: its results' stdout). */
   console: string[];
 }
 
@@ -69,7 +69,7 @@ export function parseVitestReport(json: unknown, root: string, consoleEntries: r
 interface PlaywrightSuite {
   title: string;
   file?: string;
-  specs?: { title: string; tests: { status: string; results?: { status: string }[] }[] }[];
+  specs?: { title: string; tests: { status: string; results?: { status: string; stdout?: { text?: string }[] }[] }[] }[];
   suites?: PlaywrightSuite[];
 }
 
@@ -86,7 +86,9 @@ export function parsePlaywrightReport(json: unknown, testDir = 'e2e'): TestRecor
   const out: TestRecord[] = [];
   const walk = (suite: PlaywrightSuite, file: string, path: string[]): void => {
     for (const spec of suite.specs ?? []) {
-      out.push({ runner: 'playwright', file, titlePath: [...path, spec.title], status: playwrightStatus(spec.tests), console: [] });
+      const printed = spec.tests.flatMap((t) => (t.results ?? []).flatMap((r) => (r.stdout ?? []).map((o) => o.text ?? '')));
+      const lines = printed.join('').split('\n').filter((l) => l !== '');
+      out.push({ runner: 'playwright', file, titlePath: [...path, spec.title], status: playwrightStatus(spec.tests), console: lines });
     }
     for (const child of suite.suites ?? []) walk(child, file, [...path, child.title]);
   };

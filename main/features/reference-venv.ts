@@ -29,3 +29,16 @@ export function ensureReferencePython(modules: readonly string[], packages: read
   }
   return canImport(modules) ? { python } : { reason: `${modules.join(', ')} still cannot be imported from ${referenceVenv}` };
 }
+
+/**
+ * For tests that check against Python: the venv's python, or outside CI the reason it is missing (the test
+ * then skips, saying so). In CI (CI set, as GitHub Actions and .ci/run do) a missing environment is an error:
+ * those checks must never skip there.
+ */
+export function referencePythonForTests(modules: readonly string[], packages: readonly string[]): { python: string } | { skip: string } {
+  const found = ensureReferencePython(modules, packages);
+  if ('python' in found) return found;
+  if (process.env.CI) throw new Error(`the Python reference environment is required in CI: ${found.reason}`);
+  console.warn(`skipping the Python checks (not in CI): ${found.reason}`);
+  return { skip: found.reason };
+}

@@ -98,3 +98,16 @@ def stoi(clean, degraded, fs):
         yc = y_prime - y_prime.mean(axis=1, keepdims=True)
         scores.append((xc * yc).sum(axis=1) / (np.linalg.norm(xc, axis=1) * np.linalg.norm(yc, axis=1) + EPS))
     return float(np.mean(scores))
+
+
+if __name__ == "__main__":
+    # stdin: {"fs": 16000, "pairs": [{"clean": "a.f32", "degraded": "b.f32"}]}, raw float32 little-endian files.
+    # stdout: {"scores": [...]}, one per pair. Used by the tests of this implementation.
+    import json
+    import sys
+
+    request = json.load(sys.stdin)
+    load = lambda path: np.fromfile(path, dtype="<f4")
+    scores = [stoi(load(p["clean"]), load(p["degraded"]), int(request["fs"])) for p in request["pairs"]]
+    json.dump({"scores": scores}, sys.stdout)
+    sys.stdout.write("\n")

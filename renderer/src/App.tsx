@@ -1,6 +1,7 @@
 // The window: the environment banner, navigation once signed in, the current screen, and the live
 // region that announces recording state and upload results.
 import { useEffect, type DragEvent } from 'react';
+import { AdminArea } from './screens/admin/AdminArea';
 import { ConsentScreen } from './screens/consent/ConsentScreen';
 import { ImportScreen } from './screens/import/ImportScreen';
 import { MicCheckScreen } from './screens/mic-check/MicCheckScreen';
@@ -97,10 +98,17 @@ export function App() {
           </nav>
         )}
         <main>
-          <Problem text={screen === 'outbox' ? undefined : problem} />
-          <ErrorBoundary key={screen} onReset={() => go(session ? 'outbox' : 'sign-in')}>
-            <CurrentScreen screen={session ? screen : 'sign-in'} />
-          </ErrorBoundary>
+          {session?.isAdmin ? (
+            // Admins get the admin area; main refuses its calls to anyone outside the admins group.
+            <AdminArea />
+          ) : (
+            <>
+              <Problem text={screen === 'outbox' ? undefined : problem} />
+              <ErrorBoundary key={screen} onReset={() => go(session ? 'outbox' : 'sign-in')}>
+                <CurrentScreen screen={session ? screen : 'sign-in'} />
+              </ErrorBoundary>
+            </>
+          )}
         </main>
       </div>
       <LiveRegion />

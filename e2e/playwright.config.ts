@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// Node 20 is end-of-life and the AWS SDK says so on every process; DESIGN.md records it once.
+// Node 20 is end-of-life and the AWS SDK says so on every process; docs/architecture.md records it once.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export default defineConfig({
@@ -11,6 +11,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // A stray test.only would silently drop every other test: refused in CI (.ci/run sets CI).
+  forbidOnly: !!process.env.CI,
   timeout: 60_000,
   // The console list, plus the JSON report `npm run verify` reads (relative to this folder).
   reporter: [['list'], ['json', { outputFile: '../.voicevault/reports/playwright.json' }]],

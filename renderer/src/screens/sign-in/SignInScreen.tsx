@@ -189,6 +189,11 @@ export function SignInScreen() {
                   return undefined;
                 })
           }
+          extra={
+            <button type="button" className="link" onClick={() => (setProblem(undefined), setStep({ step: 'credentials' }))}>
+              Back to sign-in
+            </button>
+          }
         >
           <p>We sent a code to {step.destination}. Type it here with your new password.</p>
           <label>

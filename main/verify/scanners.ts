@@ -55,8 +55,9 @@ export async function runElectronegativity(root: string, electronVersion: string
   // Only what Electron loads: the CLI and test bundles in dist/ are not part of the app.
   const app = await mkdtemp(join(tmpdir(), 'voicevault-electronegativity-'));
   try {
-    await cp(join(root, 'dist', 'main', 'index.cjs'), join(app, 'main', 'index.cjs'));
-    await cp(join(root, 'dist', 'main', 'preload.cjs'), join(app, 'main', 'preload.cjs'));
+    // Electronegativity reads .js, .ts, .html and the like but skips .cjs without a word: copied as .js.
+    await cp(join(root, 'dist', 'main', 'index.cjs'), join(app, 'main', 'index.js'));
+    await cp(join(root, 'dist', 'main', 'preload.cjs'), join(app, 'main', 'preload.js'));
     await cp(join(root, 'dist', 'renderer'), join(app, 'renderer'), { recursive: true });
     const csv = join(app, 'findings.csv');
     const bin = join(root, 'node_modules', '.bin', 'electronegativity');

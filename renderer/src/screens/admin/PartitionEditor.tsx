@@ -112,11 +112,11 @@ export function PartitionEditor({ detail, onSaved, onCancel, onReload }: { detai
       <fieldset>
         <legend>Partition</legend>
         <label>
-          Id
+          Partition id
           <input value={draft.id} onChange={(e) => set('id', e.target.value)} readOnly={!creating} aria-describedby="id-help" />
         </label>
         <label>
-          Name
+          Display name
           <input value={draft.name} onChange={(e) => set('name', e.target.value)} />
         </label>
         <p id="id-help" className="small wide">

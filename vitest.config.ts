@@ -8,6 +8,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
+    // A stray .only would silently drop every other test: refused in CI (.ci/run sets CI).
+    allowOnly: !process.env.CI,
     hookTimeout: 60_000,
     // The console reporter, plus the files `npm run verify` reads (main/verify/test-reports.ts): it reads
     // this run instead of running the suites again.
@@ -16,7 +18,7 @@ export default defineConfig({
       ['json', { outputFile: '.voicevault/reports/vitest.json' }],
       ['./main/verify/evidence-reporter.ts', { outputFile: '.voicevault/reports/vitest-console.json' }],
     ],
-    // Node 20 is end-of-life and the AWS SDK says so on every process; DESIGN.md records it once.
+    // Node 20 is end-of-life and the AWS SDK says so on every process; docs/architecture.md records it once.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -89,4 +89,17 @@ test('a contractor does the whole session with the keyboard only', async ({ open
   await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
   await expect(page.getByTestId('live-region')).toContainText('Audio held in this window was erased.');
   expect(calls).toContain('signOut');
+
+  // Signing in again: consent is not asked twice for the same version, and the session resumes at
+  // the next prompt neither recorded nor skipped.
+  await tabTo(page, page.getByLabel('User name'));
+  await page.keyboard.type('grace');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(grace.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Check your microphone' })).toBeVisible();
+  await tabTo(page, page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Record' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Prompt 3 of 3' })).toBeVisible();
+  expect(calls).toContain('getPromptProgress');
 });

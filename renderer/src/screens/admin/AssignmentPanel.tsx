@@ -62,7 +62,7 @@ export function AssignmentPanel({ partition, members, onChanged }: { partition: 
       {notice && <p className="notice">{notice}</p>}
       <div className="actions">
         <label>
-          Contractor
+          Contractor to add
           <select value={chosen} onChange={(event) => setChosen(event.target.value)}>
             <option value="">Choose a contractor…</option>
             {candidates.map((u) => (

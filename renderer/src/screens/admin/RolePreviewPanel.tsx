@@ -5,13 +5,13 @@ export function RolePreviewPanel({ preview, partition }: { preview: RolePreview;
   return (
     <section className="card" aria-labelledby="role-preview-title">
       <h3 id="role-preview-title">What a contractor in {partition} may do</h3>
-      <ul className="allowed" aria-label="Allowed">
+      <ul className="allowed" aria-label="May do">
         {preview.allowed.map((line) => (
           <li key={line}>{line}</li>
         ))}
       </ul>
       <h4>And may not</h4>
-      <ul className="denied" aria-label="Not allowed">
+      <ul className="denied" aria-label="May not do">
         {preview.denied.map((line) => (
           <li key={line}>{line}</li>
         ))}

@@ -156,6 +156,18 @@ describe('voicevault admin: a new partition from create to erase', () => {
     expect(shown.partition).toMatchObject({ name: 'Partition two (EN)', listenBeforeSubmit: true });
   });
 
+  it("replaces p2's prompts from a TSV and shows what its contractors may do", async () => {
+    const replaced = await admin(['partition', 'prompts', 'p2', '--import', file('p2-more.tsv', 'n1\tThe quick brown fox jumps over the lazy dog.\nn2\tSeven slippery seals slid silently into the sea.\nn3\tA third prompt.\n')]);
+    expect(replaced.out).toBe('Partition p2 now has 3 prompts.');
+    const bad = await admin(['partition', 'prompts', 'p2', '--import', file('p2-bad.tsv', 'n1\tOne.\nn2\n')]);
+    expect(bad.err).toBe('voicevault admin partition prompts: The prompt file has problems:\n  line 2: expected <id><TAB><text>, found 1 field (InvalidPartition)');
+    const shown = await admin(['partition', 'show', 'p2']);
+    expect(shown.out).toContain('"id": "n3"');
+    expect(shown.out).toContain('lifecycle: Objects under raw/p2/: to Glacier after 14 days; deleted after 120 days.');
+    expect(shown.out).toContain('  + Upload raw audio, sealed, under raw/p2/<their id>/: it moves to Glacier after 14 days and is deleted after 120.');
+    expect(shown.out).toMatch(/and may not:\n {2}- Overwrite or delete anything/);
+  });
+
   it('assigns grace; her fresh sign-in sees p2’s consent and prompts, and her samples land under p2', async () => {
     const assigned = await admin(['partition', 'assign', 'grace', 'p2']);
     expect(assigned.out).toBe('grace now belongs to p2 (was demo; signed out everywhere). It applies at their next sign-in.');
@@ -223,6 +235,12 @@ describe('voicevault admin: a new partition from create to erase', () => {
     ]);
     const badIdle = await admin(['access-review', '--idle-days', 'thirty']);
     expect(badIdle.err).toBe('voicevault admin access-review: --idle-days takes a whole number of days (got "thirty"). (InvalidArgument)');
+  });
+
+  it('takes a contractor out of their partition, signing them out everywhere', async () => {
+    expect((await admin(['partition', 'unassign', 'ada'])).out).toBe('ada no longer belongs to demo and was signed out everywhere.');
+    expect((await admin(['partition', 'unassign', 'ada'])).out).toBe('ada belongs to no partition; nothing was changed.');
+    expect((await admin(['partition', 'assign', 'ada', 'demo'])).out).toBe('ada now belongs to demo. It applies at their next sign-in.');
   });
 
   it('runs from the voicevault bin as users run it: the access review on standard output as CSV', async () => {

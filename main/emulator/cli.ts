@@ -67,6 +67,7 @@ async function main(): Promise<number> {
   }
 
   const moto = await startMotoServer();
+  console.log(`Started moto_server (pid ${moto.pid}) at ${moto.endpoint}; provisioning it.`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

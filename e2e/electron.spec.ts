@@ -11,11 +11,17 @@ import { electronBinary, noElectronBinary } from '../main/electron/binary';
 import { expect, passMicrophoneCheck, referenceClip, repoRoot, signInAs, test } from './fixtures';
 
 const binary = electronBinary();
-const skipReason = `SKIPPED (_electron): ${noElectronBinary} The Chromium specs cover the renderer and the services.`;
-if (!binary) console.log(skipReason);
+// The app keeps its secrets with safeStorage and refuses Linux's plaintext fallback, so on Linux a
+// keyring (GNOME Keyring or KWallet, on a D-Bus session) must be running.
+const keyringMissing = process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS;
+const skipReason = !binary
+  ? `SKIPPED (_electron): ${noElectronBinary} The Chromium specs cover the renderer and the services.`
+  : 'SKIPPED (_electron): no D-Bus session, so no keyring for safeStorage; the app would (rightly) refuse to start. Run it under a desktop session or dbus-run-session with gnome-keyring-daemon.';
+const skip = !binary || keyringMissing;
+if (skip) console.log(skipReason);
 
 test.describe('the Electron app (development build)', () => {
-  test.skip(!binary, skipReason);
+  test.skip(skip, skipReason);
 
   test('one sandboxed window on app:// that refuses navigation and new windows, then the record journey', async ({ deployment }) => {
     test.setTimeout(240_000);

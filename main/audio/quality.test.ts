@@ -1,4 +1,4 @@
-// The quality report follows DESIGN.md's definitions, and its check explains failures in plain words.
+// The quality report follows its definitions (20 ms frames, noise floor, SNR, silence; see quality.ts), and its check explains failures in plain words.
 import { describe, expect, it } from 'vitest';
 import { defaultRequirements } from '../../shared/partition';
 import { QualityAnalyzer, analyseQuality, checkQuality, percentile } from './quality';

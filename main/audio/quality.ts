@@ -1,4 +1,4 @@
-// The quality report of DESIGN.md ("Quality report"), computed in one streaming pass at the file's own rate,
+// The quality report (docs/architecture.md, "Audio and features"), computed in one streaming pass at the file's own rate,
 // and its check against a partition's requirements in sentences a contractor understands.
 import type { AudioRequirements } from '../../shared/partition';
 import { createQualityKernel, type QualityKernel } from './quality-kernel';

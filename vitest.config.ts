@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Where the JSON reports go (VOICEVAULT_REPORTS, else .voicevault/reports): npm run verify reads them there.
+const reports = process.env.VOICEVAULT_REPORTS ?? '.voicevault/reports';
+
 export default defineConfig({
   test: {
     environment: 'node',
@@ -15,8 +18,8 @@ export default defineConfig({
     // this run instead of running the suites again.
     reporters: [
       'default',
-      ['json', { outputFile: '.voicevault/reports/vitest.json' }],
-      ['./main/verify/evidence-reporter.ts', { outputFile: '.voicevault/reports/vitest-console.json' }],
+      ['json', { outputFile: `${reports}/vitest.json` }],
+      ['./main/verify/evidence-reporter.ts', { outputFile: `${reports}/vitest-console.json` }],
     ],
     // Node 20 is end-of-life and the AWS SDK says so on every process; docs/architecture.md records it once.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

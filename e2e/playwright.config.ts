@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
 // Node 20 is end-of-life and the AWS SDK says so on every process; docs/architecture.md records it once.
@@ -14,8 +16,8 @@ export default defineConfig({
   // A stray test.only would silently drop every other test: refused in CI (.ci/run sets CI).
   forbidOnly: !!process.env.CI,
   timeout: 60_000,
-  // The console list, plus the JSON report `npm run verify` reads (relative to this folder).
-  reporter: [['list'], ['json', { outputFile: '../.voicevault/reports/playwright.json' }]],
+  // The console list, plus the JSON report `npm run verify` reads (VOICEVAULT_REPORTS, else .voicevault/reports).
+  reporter: [['list'], ['json', { outputFile: resolve(process.env.VOICEVAULT_REPORTS ?? fileURLToPath(new URL('../.voicevault/reports', import.meta.url)), 'playwright.json') }]],
   use: { trace: 'off' },
   projects: [
     // The built renderer in Debian Chromium behind the loopback bridge (e2e/fixtures.ts).

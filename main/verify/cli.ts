@@ -3,9 +3,10 @@
 // --json one object on the last line; exits 1 when a must-be-zero figure is not zero, a figure that must
 // be measured is unknown, or a threat has no passing test.
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { artifactsDir, collectFigures } from './collect';
+import { join, relative } from 'node:path';
+import { collectFigures } from './collect';
+import { reportsDir } from './test-reports';
 import { judge, renderTable, toJson } from './figures';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,15 +17,16 @@ async function main(): Promise<number> {
   const asJson = process.argv.includes('--json');
   // Progress goes to stderr, so that stdout is only the table or the JSON line.
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const figures = await collectFigures(root, log);
+  const reports = reportsDir(root);
+  const figures = await collectFigures(root, reports, log);
   const verdicts = judge(figures);
   const json = toJson(figures, verdicts);
-  await writeFile(join(root, artifactsDir, 'verify.json'), `${JSON.stringify({ ...json, details: figures }, null, 2)}\n`);
+  await writeFile(join(reports, 'verify.json'), `${JSON.stringify({ ...json, details: figures }, null, 2)}\n`);
   if (asJson) process.stdout.write(`${JSON.stringify(json)}\n`);
   else {
     process.stdout.write(`${renderTable(figures, verdicts)}\n`);
     const failing = verdicts.filter((v) => !v.ok);
-    process.stdout.write(failing.length === 0 ? 'verify: every figure holds.\n' : `verify: ${failing.length} figures do not hold (details in ${artifactsDir}/verify.json).\n`);
+    process.stdout.write(failing.length === 0 ? 'verify: every figure holds.\n' : `verify: ${failing.length} figures do not hold (details in ${relative(root, reports)}/verify.json).\n`);
   }
   return verdicts.every((v) => v.ok) ? 0 : 1;
 }

@@ -4,7 +4,7 @@
 // and the intelligibility of stored features. A part that cannot run gives null figures with its reason.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { collectBucketEvidence } from './bucket-evidence';
 import { checklistFromRun } from './checklist';
 import { auditShipped, bundledPackages, componentsOf, excludedPackages, licencesOfShipped, readBuilderConfig, writeSbom } from './dependencies';
@@ -16,7 +16,6 @@ import { lintSdl, runElectronegativity } from './scanners';
 import { readTestRun, type TestRun } from './test-reports';
 import { parseThreatModel, threatCoverage, threatModelPath } from './threat-model';
 
-export const artifactsDir = '.voicevault/reports';
 
 type Part = Partial<Record<FigureKey, Figure>>;
 
@@ -61,9 +60,10 @@ export async function figuresFromRun(root: string, run: TestRun): Promise<Part> 
   return out;
 }
 
-export async function collectFigures(root: string, log: (line: string) => void): Promise<Figures> {
-  await mkdir(join(root, artifactsDir), { recursive: true });
-  const run = readTestRun(root);
+/** `reports` holds the test run's reports; verify writes its artifacts (SBOM, verify.json) beside them. */
+export async function collectFigures(root: string, reports: string, log: (line: string) => void): Promise<Figures> {
+  await mkdir(reports, { recursive: true });
+  const run = readTestRun(root, reports);
   for (const missing of run.missing) log(`verify: ${missing}`);
   const fromRun = await figuresFromRun(root, run);
   const onceProblems = exactlyOnceProblems(run);
@@ -132,14 +132,14 @@ export async function collectFigures(root: string, log: (line: string) => void):
     }),
     await part('SBOM and licences', ['shipped_copyleft_licences'], log, async () => {
       const sbom = await writeSbom(root);
-      const sbomPath = join(artifactsDir, 'sbom.cdx.json');
-      await writeFile(join(root, sbomPath), `${JSON.stringify(sbom, null, 2)}\n`);
+      const sbomPath = join(reports, 'sbom.cdx.json');
+      await writeFile(sbomPath, `${JSON.stringify(sbom, null, 2)}\n`);
       const licences = licencesOfShipped(componentsOf(sbom), excludedPackages(await readBuilderConfig(root)), await bundledPackages(root));
       const keptOut = licences.keptOut.map((c) => `${c.name} (${c.licences.join(', ')})`).join(', ') || 'none';
       return {
         shipped_copyleft_licences: {
           value: licences.copyleft.length + licences.unknown.length,
-          note: `GPL/AGPL/LGPL or unknown, of ${licences.shipped.length} shipped packages (SBOM: ${sbomPath}); kept out by electron-builder.yml: ${keptOut}`,
+          note: `GPL/AGPL/LGPL or unknown, of ${licences.shipped.length} shipped packages (SBOM: ${relative(root, sbomPath)}); kept out by electron-builder.yml: ${keptOut}`,
           problems: [...licences.copyleft.map((c) => `${c.name}@${c.version}: ${c.licences.join(', ')}`), ...licences.unknown.map((c) => `${c.name}@${c.version}: no licence declared`)],
         },
       };

@@ -36,7 +36,7 @@ describe('reading the test run', () => {
 
   it('says which reports are missing instead of reading them as empty', () => {
     const root = mkdtempSync(join(tmpdir(), 'verify-run-'));
-    const empty = readTestRun(root);
+    const empty = readTestRun(root, join(root, '.voicevault', 'reports'));
     expect(empty.tests).toEqual([]);
     expect(empty.missing).toEqual([
       expect.stringMatching(/^\.voicevault\/reports\/vitest\.json does not exist: run the unit tests first/),
@@ -46,7 +46,7 @@ describe('reading the test run', () => {
     mkdirSync(join(root, '.voicevault', 'reports'), { recursive: true });
     writeFileSync(join(root, '.voicevault', 'reports', 'vitest.json'), '{"testResults": [');
     writeFileSync(join(root, '.voicevault', 'reports', 'playwright.json'), JSON.stringify(fixture('playwright-report.json')));
-    const partial = readTestRun(root);
+    const partial = readTestRun(root, join(root, '.voicevault', 'reports'));
     expect(partial.tests).toHaveLength(3);
     expect(partial.missing).toEqual([expect.stringMatching(/vitest-console\.json does not exist/), expect.stringMatching(/vitest\.json could not be read: .*JSON/)]);
     expect(findTest(partial, 'e2e/electron.spec.ts › the packaged-style Electron app › opens one sandboxed window on app:// and signs ada in')?.status).toBe('skipped');

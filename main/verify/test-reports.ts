@@ -2,7 +2,7 @@
 // vitest.config.ts and e2e/playwright.config.ts) and the console lines the evidence reporter kept, as
 // one list of tests named `file › describe › … › title`. Verify never re-runs a suite.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 
@@ -23,12 +23,14 @@ export interface TestRun {
   missing: string[];
 }
 
-/** Where the reporters write, relative to the repository root. */
-export const reportPaths = {
-  vitest: '.voicevault/reports/vitest.json',
-  vitestConsole: '.voicevault/reports/vitest-console.json',
-  playwright: '.voicevault/reports/playwright.json',
-} as const;
+/** Where the reporters of vitest.config.ts and e2e/playwright.config.ts write: VOICEVAULT_REPORTS, else this. */
+export const defaultReportsDir = '.voicevault/reports';
+
+export function reportsDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(root, env.VOICEVAULT_REPORTS ?? defaultReportsDir);
+}
+
+export const reportFiles = { vitest: 'vitest.json', vitestConsole: 'vitest-console.json', playwright: 'playwright.json' } as const;
 
 /** The name a threat model or a catalogue uses for a test. */
 export function testName(test: Pick<TestRecord, 'file' | 'titlePath'>): string {
@@ -100,29 +102,30 @@ function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** Reads every report that exists under `root`; a missing or unreadable one is named in `missing`, never taken as empty. */
-export function readTestRun(root: string): TestRun {
+/** Reads every report in `dir` (tests named relative to `root`); a missing or unreadable one is named in `missing`, never taken as empty. */
+export function readTestRun(root: string, dir: string = reportsDir(root)): TestRun {
   const tests: TestRecord[] = [];
   const missing: string[] = [];
-  const vitestPath = join(root, reportPaths.vitest);
-  if (!existsSync(vitestPath)) missing.push(`${reportPaths.vitest} does not exist: run the unit tests first (npm run test:unit)`);
+  const shown = (file: string): string => relativeTo(root, join(dir, file));
+  const vitestPath = join(dir, reportFiles.vitest);
+  if (!existsSync(vitestPath)) missing.push(`${shown(reportFiles.vitest)} does not exist: run the unit tests first (npm run test:unit)`);
   else {
     try {
-      const consolePath = join(root, reportPaths.vitestConsole);
+      const consolePath = join(dir, reportFiles.vitestConsole);
       const consoleEntries = existsSync(consolePath) ? (readJson(consolePath) as ConsoleEntry[]) : [];
-      if (!existsSync(consolePath)) missing.push(`${reportPaths.vitestConsole} does not exist: the evidence reporter did not run`);
+      if (!existsSync(consolePath)) missing.push(`${shown(reportFiles.vitestConsole)} does not exist: the evidence reporter did not run`);
       tests.push(...parseVitestReport(readJson(vitestPath), root, consoleEntries));
     } catch (error) {
-      missing.push(`${reportPaths.vitest} could not be read: ${(error as Error).message}`);
+      missing.push(`${shown(reportFiles.vitest)} could not be read: ${(error as Error).message}`);
     }
   }
-  const playwrightPath = join(root, reportPaths.playwright);
-  if (!existsSync(playwrightPath)) missing.push(`${reportPaths.playwright} does not exist: run the browser tests first (npm run test:e2e)`);
+  const playwrightPath = join(dir, reportFiles.playwright);
+  if (!existsSync(playwrightPath)) missing.push(`${shown(reportFiles.playwright)} does not exist: run the browser tests first (npm run test:e2e)`);
   else {
     try {
       tests.push(...parsePlaywrightReport(readJson(playwrightPath)));
     } catch (error) {
-      missing.push(`${reportPaths.playwright} could not be read: ${(error as Error).message}`);
+      missing.push(`${shown(reportFiles.playwright)} could not be read: ${(error as Error).message}`);
     }
   }
   return { tests, missing };

@@ -1,10 +1,11 @@
-// Streams a WAV from its source in blocks of whole frames: one block is converted while the next is read.
+// Streams a WAV from its source in blocks of whole frames, converting one while the next few are read.
 import type { AudioStream } from './audio-stream';
 import type { ByteSource } from './byte-source';
 import { createSampleKernels } from './sample-kernels';
 import { parseWavHeader, wavFramesToMono, type WavLayout } from './wav';
 
 const blockBytesTarget = 256 << 10;
+const readsInFlight = 4;
 
 export async function openWavStream(source: ByteSource): Promise<AudioStream> {
   const layout = await parseWavHeader(source);
@@ -17,19 +18,24 @@ export async function openWavStream(source: ByteSource): Promise<AudioStream> {
     async *chunks() {
       const convert = converter(layout, blockBytes);
       const end = layout.dataOffset + layout.dataBytes;
-      const read = (offset: number): Promise<Uint8Array> | undefined => {
-        if (offset >= end) return undefined;
-        const pending = source.read(offset, Math.min(blockBytes, end - offset));
-        // A consumer that stops early closes the file under this read: its failure is then nobody's concern.
-        pending.catch(() => undefined);
-        return pending;
+      let nextOffset = layout.dataOffset;
+      const inFlight: Promise<Uint8Array>[] = [];
+      // Several blocks are read ahead while this one is converted and consumed, so the disk (and a busy
+      // machine's I/O threads) and the CPU overlap.
+      const readAhead = (): void => {
+        while (inFlight.length < readsInFlight && nextOffset < end) {
+          const pending = source.read(nextOffset, Math.min(blockBytes, end - nextOffset));
+          // A consumer that stops early closes the file under these reads: their failure is then nobody's concern.
+          pending.catch(() => undefined);
+          inFlight.push(pending);
+          nextOffset += blockBytes;
+        }
       };
-      // The next block is read while this one is converted and consumed, so the disk and the CPU overlap.
-      let next = read(layout.dataOffset);
-      for (let offset = layout.dataOffset; next; offset += blockBytes) {
-        const bytes = await next;
-        next = bytes.length === 0 ? undefined : read(offset + blockBytes);
+      readAhead();
+      while (inFlight.length > 0) {
+        const bytes = await inFlight.shift()!;
         if (bytes.length === 0) break;
+        readAhead();
         yield convert(bytes);
       }
     },

@@ -95,6 +95,13 @@ describe('sealing a take into the outbox', () => {
     ws.close();
   });
 
+  it('refuses a prompt the partition does not have, before any work', async () => {
+    const ws = await openTestWorkspace(emulator().deployment);
+    await expect(ws.ingest.ingestFile(speech, 'p99')).rejects.toMatchObject({ code: 'InvalidArgument', message: 'Partition demo has no prompt "p99".' });
+    expect(await ws.outbox.list()).toEqual([]);
+    ws.close();
+  });
+
   it('recognises a file it already queued and does not seal it twice', async () => {
     const ws = await openTestWorkspace(emulator().deployment);
     const first = await ws.ingest.ingestFile(speech);

@@ -176,8 +176,16 @@ export class SampleIngest {
     }
   }
 
+  /** Refuses a prompt id the partition does not have, before any work is done. */
+  private checkPrompt(promptId: string | undefined): void {
+    if (promptId !== undefined && !this.deps.partition.prompts.some((p) => p.id === promptId)) {
+      throw new VoiceVaultError('InvalidArgument', `Partition ${this.deps.partition.id} has no prompt ${JSON.stringify(promptId)}.`);
+    }
+  }
+
   /** Imports a file from disk: skipped if this device already queued or uploaded the same bytes. */
   async ingestFile(path: string, promptId?: string): Promise<IngestOutcome> {
+    this.checkPrompt(promptId);
     const fileKey = await this.fileKey(path);
     const sourceName = basename(path);
     const previous = this.deps.ledger.byFileKey(fileKey);
@@ -198,6 +206,7 @@ export class SampleIngest {
 
   /** Imports bytes handed over by the window (drag and drop or the file dialog). */
   async ingestBytes(bytes: Uint8Array, name: string, promptId?: string): Promise<IngestOutcome> {
+    this.checkPrompt(promptId);
     const sample = this.allocateSampleId();
     let take: AnalysedTake;
     try {

@@ -91,7 +91,8 @@ export class FileSecretStore implements SecretStore {
     const stored = this.encryption ? this.encryption.encrypt(value) : await this.wrap(value);
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     await chmod(this.directory, 0o700);
-    const temporary = `${path}.${process.pid}.tmp`;
+    // Unique per write: two saves of the same secret at once must not share a temporary file.
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const handle = await open(temporary, 'w', 0o600);
       try {

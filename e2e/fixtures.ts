@@ -109,6 +109,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   openApp: async ({ browser, deployment }, use) => {
     const opened: { bridge: TestBridge; context: BrowserContext; services: BridgeServices }[] = [];
     const shim = await pageShimScript();
+    // Uncaught exceptions and unhandled rejections in the page fail the test that caused them.
+    const pageErrors: string[] = [];
     await use(async (options = {}) => {
       const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vv-e2e-data-'));
       await mkdir(dataDir, { recursive: true });
@@ -132,6 +134,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       opened.push({ bridge, context, services });
       await context.addInitScript({ content: shim });
       const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(`${bridge.url}/index.html`);
       return { page, bridge, services, takes, calls };
     });
@@ -140,6 +143,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await services.close();
       await bridge.close();
     }
+    expect(pageErrors, 'errors thrown in the page').toEqual([]);
   },
 });
 

@@ -32,6 +32,7 @@ export async function openMicrophone(deviceId?: string): Promise<Microphone> {
     source.connect(node);
     await context.resume();
     const listeners = new Set<(chunk: Float32Array) => void>();
+    let closed = false;
     node.port.onmessage = (event: MessageEvent<Float32Array>) => {
       for (const listener of listeners) listener(event.data);
     };
@@ -44,6 +45,9 @@ export async function openMicrophone(deviceId?: string): Promise<Microphone> {
         return () => listeners.delete(listener);
       },
       async close() {
+        // Sign-out and the screen that opened it may both close it.
+        if (closed) return;
+        closed = true;
         listeners.clear();
         node.port.onmessage = null;
         source.disconnect();

@@ -38,19 +38,24 @@ export function useTake(microphone: Microphone | undefined, maxSeconds: number) 
 
   const update = (patch: Partial<TakeState>) => setState((current) => ({ ...current, ...patch }));
 
-  const send = useCallback((chunk: Float32Array) => {
-    framesSent.current += chunk.length;
-    if (!sample.current) {
-      pending.current.push(chunk);
-      return;
-    }
-    const id = sample.current;
+  /** Queues one chunk for main, in order; a failure is kept and reported when the take stops. */
+  const transmit = useCallback((id: string, chunk: Float32Array) => {
     sending.current = sending.current.then(() =>
       call('appendTakeAudio', { sample: id, pcm: chunk.slice().buffer }).catch((error: unknown) => {
         sendFailure.current ??= error;
       }),
     );
   }, []);
+
+  const send = useCallback(
+    (chunk: Float32Array) => {
+      framesSent.current += chunk.length;
+      // Until beginTake answers with the sample id, chunks wait here.
+      if (sample.current) transmit(sample.current, chunk);
+      else pending.current.push(chunk);
+    },
+    [transmit],
+  );
 
   // The recorder listens all the time the microphone is open, so the 300 ms before a press exist.
   useEffect(() => {
@@ -131,7 +136,7 @@ export function useTake(microphone: Microphone | undefined, maxSeconds: number) 
         sample.current = id;
         const waiting = pending.current;
         pending.current = [];
-        for (const chunk of waiting) send(chunk);
+        for (const chunk of waiting) transmit(id, chunk);
         update({ phase: 'recording' });
         announce('Recording. Press R or Space to stop.');
       } catch (error) {
@@ -140,7 +145,7 @@ export function useTake(microphone: Microphone | undefined, maxSeconds: number) 
         update({ phase: 'ready', problem: problemText(error) });
       }
     },
-    [announce, discard, forgetAudio, microphone, send, state.phase],
+    [announce, discard, forgetAudio, microphone, state.phase, transmit],
   );
 
   // A take longer than the partition allows is stopped for the contractor.

@@ -22,7 +22,7 @@ describe('secret stores', () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'vv-secrets-')), 'secrets');
     const store = new FileSecretStore(dir);
     await store.set('refresh-token', secret);
-    expect(await new FileSecretStore(dir).get('refresh-token')).toEqual(secret);
+    expect(Buffer.from((await new FileSecretStore(dir).get('refresh-token'))!).equals(Buffer.from(secret))).toBe(true);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     for (const name of await readdir(dir)) {
       expect((await stat(join(dir, name))).mode & 0o777, name).toBe(0o600);
@@ -52,7 +52,7 @@ describe('secret stores', () => {
     };
     const store = new FileSecretStore(join(await mkdtemp(join(tmpdir(), 'vv-secrets-')), 'secrets'), keychain);
     await store.set('device-key', secret);
-    expect(await store.get('device-key')).toEqual(secret);
+    expect(Buffer.from((await store.get('device-key'))!).equals(Buffer.from(secret))).toBe(true);
     broken = true;
     await expect(store.get('device-key')).rejects.toMatchObject({ code: 'SecretStoreUnavailable', message: expect.stringContaining('could not be decrypted') });
   });

@@ -2,7 +2,7 @@
 // run again until it finishes: every sample ends up in the bucket exactly once, with one version per
 // object, whose S3 SHA-256 equals the receipt; and the data directory never holds plaintext.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,7 @@ describe('a batch ingest killed at random points', () => {
     const statePath = join(dir, 'state.json');
     await writeDeployment(statePath, deployment);
     const dataDir = join(dir, 'data');
+    mkdirSync(dataDir); // a run killed before its first write leaves it empty, not missing
     const source = await decodeAudioFile(referenceClip('speech_en_16k.wav'));
     const files: string[] = [];
     const secrets: NamedBytes[] = [];

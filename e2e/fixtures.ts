@@ -177,7 +177,7 @@ export async function signInAs(page: Page, deployment: Deployment, username = 'a
 }
 
 /**
- * Runs the five-second microphone check until it passes (at most three tries), as a contractor would
+ * Runs the five-second microphone check until it passes (at most four tries), as a contractor would
  * press "Check again". Chromium loops the reference clip from an arbitrary offset, and a window of
  * unbroken speech reads as a noisy room (about one window in six of this clip), so a new window passes.
  * `press` starts a check: a click, or Enter on the focused button for keyboard-only journeys.

@@ -8,12 +8,13 @@ import { voiceVaultConfig as c } from '../../shared/config';
 import { ENVELOPE_KINDS_CONTRACTOR, ENVELOPE_KINDS_PIPELINE } from './keys';
 import { tagVar, type StackNames } from './names';
 
-/** Create, disable, re-enable, re-partition, sign out and look up contractors; nothing else. */
+/** Create, disable, re-enable, re-partition (and unassign), sign out and look up contractors; nothing else. */
 export const ADMIN_USER_POOL_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminDisableUser',
   'cognito-idp:AdminEnableUser',
   'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminDeleteUserAttributes',
   'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:AdminGetUser',
   'cognito-idp:ListUsers',

@@ -524,6 +524,7 @@ describe('roles', () => {
       'cognito-idp:AdminDisableUser',
       'cognito-idp:AdminEnableUser',
       'cognito-idp:AdminUpdateUserAttributes',
+      'cognito-idp:AdminDeleteUserAttributes',
       'cognito-idp:AdminUserGlobalSignOut',
       'cognito-idp:AdminGetUser',
       'cognito-idp:ListUsers',

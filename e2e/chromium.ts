@@ -1,4 +1,4 @@
-// Debian's Chromium, as DESIGN.md measured it must be started here (root, closed network).
+// Debian's Chromium, as it must be started here (root, closed network).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -48,7 +48,7 @@ export const voiceVaultConfig = {
       /** Consent-withdrawal requests: `requests/<partition>/<contractor>/…`, written once by the contractor. */
       requests: 'requests',
     },
-    /** Global lifecycle rules always written by the partition tooling (DESIGN.md: Lifecycle). */
+    /** Global lifecycle rules always written by the partition tooling (docs/storage-layout.md: lifecycle). */
     lifecycle: {
       abortIncompleteMultipartDays: 1,
       noncurrentVersionExpireDays: 7,

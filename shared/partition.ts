@@ -1,4 +1,4 @@
-// The partition schema of DESIGN.md: who writes where, what is kept, and what a take must meet.
+// The partition schema (docs/architecture.md): who writes where, what is kept, and what a take must meet.
 // Admins write these as `config/partitions/<id>.json`; the app validates them on read, the admin
 // tooling before every write, so a malformed partition never reaches the bucket.
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 // Policy matrix: who may do what, evaluated by @cloud-copilot/iam-simulate (AGPL, dev-only) on the
 // synthesized identity, bucket and key policies, with principal tags as request context.
 //
-// What the evaluator cannot model (DESIGN.md), and how this file handles it:
+// What the evaluator cannot model (infra/README.md), and how this file handles it:
 // - It ignores `kms:EncryptionContext:<key>` context keys. Cases marked `ecMapped` rename those
 //   condition keys, in the policies and in the request alike, to the global
 //   `aws:RequestTag/kmsec-<key>` (string keys, same operators, same values), which it does

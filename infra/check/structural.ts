@@ -1,4 +1,4 @@
-// Structural pins for what the IAM evaluator cannot model (DESIGN.md: iam-simulate): the KMS
+// Structural pins for what the IAM evaluator cannot model (infra/README.md: the policy checks): the KMS
 // encryption-context conditions, the key-policy statements KMS evaluates, and settings that are
 // not IAM at all (the app client's writable attributes, principal-tag mapping, which key protects
 // which part of the detection chain, the EventBridge rule, object lock, Contributor Insights).

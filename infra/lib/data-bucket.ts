@@ -1,5 +1,5 @@
 // The data bucket: samples, features, manifests, partition configs, consent-withdrawal requests
-// and the deletion feed (DESIGN.md: Storage layout).
+// and the deletion feed (docs/storage-layout.md).
 // No lifecycle rules here: the partition tooling owns the lifecycle configuration, and a deploy
 // would otherwise wipe the admins' per-partition rules.
 import { RemovalPolicy } from 'aws-cdk-lib';

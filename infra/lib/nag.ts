@@ -24,13 +24,13 @@ const REASONS = {
     'and a KMS bucket default would make their delivery depend on a key grant CloudTrail does not use.',
   contractorPrefixes:
     'Object ARNs scoped per session by principal tags: raw|features|manifests|requests/${aws:PrincipalTag/partition}/${aws:PrincipalTag/contractor}/*; ' +
-    'the trailing * is the sample key the contractor creates (DESIGN.md: contractor role).',
-  adminPartitionConfigs: 'Admins write every partition config under config/partitions/ (DESIGN.md: admin role).',
+    'the trailing * is the sample key the contractor creates (docs/security-model.md: contractor role).',
+  adminPartitionConfigs: 'Admins write every partition config under config/partitions/ (docs/security-model.md: admin role).',
   adminErasure:
-    'Erasure deletes all versions of a contractor\'s objects (and handled consent-withdrawal requests) in any partition; prefixes are the fixed layout (DESIGN.md: admin role).',
+    'Erasure deletes all versions of a contractor\'s objects (and handled consent-withdrawal requests) in any partition; prefixes are the fixed layout (docs/security-model.md: admin role).',
   adminDeletionFeed:
     'Admins append erased sample ids to the deletion feed; object names are generated per entry, and the bucket policy makes every put If-None-Match and denies all deletes there.',
-  pipelinePrefixes: 'The pipeline reads every features/, manifests/ and deletions/ object, never raw/ (DESIGN.md: pipeline-reader role).',
+  pipelinePrefixes: 'The pipeline reads every features/, manifests/ and deletions/ object, never raw/ (docs/security-model.md: pipeline-reader role).',
   keyEventsTopicUnencrypted:
     'The key-events topic is deliberately encrypted with no VoiceVault key: it reports DisableKey/ScheduleKeyDeletion/PutKeyPolicy on those keys, and a topic under one of them ' +
     'would go silent when that key is disabled. Its messages hold key ARNs and caller identities, never sample data; the topic is TLS-only and only this EventBridge rule may publish.',

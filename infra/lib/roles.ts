@@ -1,4 +1,4 @@
-// The three app roles and their identity policies (DESIGN.md: Identity and least privilege).
+// The three app roles and their identity policies (docs/security-model.md: identity and least privilege).
 // Managed (not inline) policies, one per role, so each is a reviewable, named document.
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

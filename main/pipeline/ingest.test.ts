@@ -4,10 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../audio';
-import { readSealedHeader } from '../crypto';
+import { KMS } from '@aws-sdk/client-kms';
+import { clientConfig } from '../aws/target';
+import { createOpener, readSealedHeader } from '../crypto';
 import { useTestEmulator } from '../emulator/test-emulator';
 import { filesUnder, findPlaintextWindows, pcmForms } from '../evidence/plaintext-windows';
-import { extractFeaturesFromFile } from '../features';
+import { decodeSafetensors, extractFeaturesFromFile } from '../features';
 import { openTestWorkspace, referenceClip } from './testing';
 import { storedFeatureBytes } from './stored-features';
 
@@ -53,6 +55,24 @@ describe('sealing a take into the outbox', () => {
     const entry = await ws.outbox.get(outcome.sample);
     expect(entry.objects.map((o) => o.key.split('/')[0]).sort()).toEqual(['features', 'manifests', 'raw']);
     ws.close();
+  });
+
+  it('stores what the partition feature tier says: mel, log-mel and MFCC frames; MFCC frames only; or utterance statistics only', async () => {
+    const { deployment, adminTarget } = emulator();
+    const kms = new KMS(clientConfig(adminTarget));
+    const opener = createOpener({ kms, envelopeKeyArn: deployment.envelopeKeyArn });
+    const expected = { 'log-mel': ['log_mel_db', 'mel_power', 'mfcc'], mfcc: ['mfcc'], summary: ['summary'] } as const;
+    for (const tier of ['log-mel', 'mfcc', 'summary'] as const) {
+      const ws = await openTestWorkspace(deployment, { partition: (p) => ({ ...p, featureTier: tier }) });
+      const { sample } = await ws.ingest.ingestFile(speech);
+      const key = (await ws.outbox.get(sample)).objects.find((o) => o.key.startsWith('features/'))!.key;
+      const { plaintext } = await opener.open(await ws.outbox.readObject(sample, key), key);
+      const stored = decodeSafetensors(plaintext);
+      expect(Object.keys(stored.tensors).sort(), tier).toEqual(expected[tier]);
+      expect(stored.metadata).toMatchObject({ preset: 'speech16k' });
+      ws.close();
+    }
+    kms.destroy();
   });
 
   it('never lets a take that fails the quality gate reach the outbox, and says why', async () => {

@@ -11,7 +11,7 @@ import type { QualityVerdict } from '../../shared/domain';
 import { VoiceVaultError, isVoiceVaultError } from '../../shared/errors';
 import type { Partition } from '../../shared/partition';
 import { openAudioFile, openAudioStream, memoryByteSource, checkQuality, encodeWav, type AudioStream } from '../audio';
-import { extractFeaturesFromStream, featureVersion, type FeatureExtraction } from '../features';
+import { extractFeaturesFromStream, featureVersion, type FeatureExtraction, type FrameFeatureExtraction } from '../features';
 import { auditHeadMetadataKey, type AuditLog } from '../audit';
 import type { SealContext, SealedObject, Sealer } from '../crypto';
 import type { Outbox } from '../outbox';
@@ -41,7 +41,8 @@ export interface AnalysedTake {
   promptId?: string;
   sourceKind: 'recording' | 'import';
   sourceName: string;
-  extraction: FeatureExtraction;
+  /** The summary descriptors are computed only for the summary tier (they cost about as much as the mel spectrogram). */
+  extraction: FrameFeatureExtraction | FeatureExtraction;
   verdict: QualityVerdict;
   /** Decoded PCM at the source rate, kept only when the partition keeps raw audio. */
   rawPcm?: Float32Array;
@@ -78,7 +79,7 @@ export class SampleIngest {
     const { partition } = this.deps;
     const kept: Float32Array[] = [];
     const source: AudioStream = partition.keepRaw ? teeStream(stream, kept) : stream;
-    const extraction = await extractFeaturesFromStream(source, partition.preset);
+    const extraction = await extractFeaturesFromStream(source, partition.preset, { summary: partition.featureTier === 'summary' });
     const verdict = checkQuality(extraction.quality, partition.requirements, extraction.source.sampleRate);
     const take: AnalysedTake = { ...info, extraction, verdict };
     if (partition.keepRaw) {

@@ -1,11 +1,12 @@
-// What a partition's feature tier stores (DESIGN: "Features are biometric too"): log-mel keeps the
+// What a partition's feature tier stores (docs/security-model.md: features are biometric too): log-mel keeps the
 // frame-level mel power, log-mel and MFCC; mfcc keeps only the MFCC frames; summary keeps utterance
 // statistics of low-identity descriptors and no frame data at all.
 import type { FeatureTier } from '../../shared/partition';
-import { encodeSafetensors, melFeaturesToSafetensors, summaryToSafetensors, describeParameters, type FeatureExtraction } from '../features';
+import { VoiceVaultError } from '../../shared/errors';
+import { encodeSafetensors, melFeaturesToSafetensors, summaryToSafetensors, describeParameters, type FeatureExtraction, type FrameFeatureExtraction } from '../features';
 
-export function storedFeatureBytes(extraction: FeatureExtraction, tier: FeatureTier): Uint8Array {
-  const { features, parameters, summary } = extraction;
+export function storedFeatureBytes(extraction: FrameFeatureExtraction | FeatureExtraction, tier: FeatureTier): Uint8Array {
+  const { features, parameters } = extraction;
   switch (tier) {
     case 'log-mel':
       return melFeaturesToSafetensors(features, parameters);
@@ -20,12 +21,13 @@ export function storedFeatureBytes(extraction: FeatureExtraction, tier: FeatureT
         tensors: { mfcc: { shape: [features.nFrames, features.nMfcc], data: features.mfcc } },
       });
     case 'summary':
-      return summaryToSafetensors(summary, parameters, features.sampleRate);
+      if (!('summary' in extraction)) throw new VoiceVaultError('Internal', 'The summary tier needs the summary descriptors, which were not computed.');
+      return summaryToSafetensors(extraction.summary, parameters, features.sampleRate);
   }
 }
 
 /** A small picture of the take for the recorder: log-mel frames pooled to at most `maxFrames`, scaled 0–1. */
-export function melPreview(extraction: FeatureExtraction, maxFrames = 200): { frames: number; bands: number; values: number[] } {
+export function melPreview(extraction: FrameFeatureExtraction, maxFrames = 200): { frames: number; bands: number; values: number[] } {
   const { nFrames, nMels, logMelDb } = extraction.features;
   const frames = Math.min(maxFrames, nFrames);
   const values = new Array<number>(frames * nMels).fill(0);

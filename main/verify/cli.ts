@@ -12,7 +12,7 @@ import { judge, renderTable, toJson } from './figures';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 async function main(): Promise<number> {
-  // Node 20 is end-of-life and the AWS SDK says so on every client; DESIGN.md records it once.
+  // Node 20 is end-of-life and the AWS SDK says so on every client; the README records it once.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const asJson = process.argv.includes('--json');
   // Progress goes to stderr, so that stdout is only the table or the JSON line.

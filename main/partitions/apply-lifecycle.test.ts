@@ -105,8 +105,10 @@ describe('bucket lifecycle', () => {
     ]);
     // The slow admin's first write was made from a stale read: it dropped p4's rule …
     expect(slowWrites[0]!.map((r) => r.ID)).not.toContain('voicevault-raw-p4');
-    // … and whichever admin verified after that write found it out and wrote once more.
-    expect(slowResult.writes + quickResult.writes).toBe(3);
+    // … and an admin who verified after that write found it out and wrote once more (on a loaded machine
+    // both may verify after it, and both repair: 3 or 4 writes, never fewer).
+    expect(slowResult.writes + quickResult.writes).toBeGreaterThanOrEqual(3);
+    expect(slowResult.writes + quickResult.writes).toBeLessThanOrEqual(4);
     const rules = summary(await readLifecycleRules(s3(), bucket()));
     expect(rules).toMatchObject({ 'voicevault-raw-p3': 'raw/p3/|GLACIER@20|200||', 'voicevault-raw-p4': 'raw/p4/|GLACIER@40|400||', 'ops-expire-logs': 'logs/||14||' });
     expect(Object.keys(rules)).toHaveLength(7);

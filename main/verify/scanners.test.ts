@@ -43,7 +43,7 @@ describe('ESLint SDL findings', () => {
   });
 
   it('reports files it could not parse, whose findings are unknown', () => {
-    const lint = sdlFindings([result('/repo/main/broken.ts', [{ ruleId: null, fatal: true, severity: 2, message: 'Parsing error: ; expected' }])], '/repo');
+    const lint = sdlFindings([result('/repo/main/broken.ts', [{ ruleId: null, fatal: true, severity: 2, message: 'Parsing error: ; expected' }])], '/repo/');
     expect(lint.fatal).toEqual(['main/broken.ts: Parsing error: ; expected']);
   });
 });

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ESLint } from 'eslint';
@@ -83,7 +83,7 @@ export function sdlFindings(results: readonly ESLint.LintResult[], root: string)
   let suppressed = 0;
   const fatal: string[] = [];
   for (const result of results) {
-    const file = result.filePath.startsWith(root) ? result.filePath.slice(root.length + 1) : result.filePath;
+    const file = relative(root, result.filePath);
     for (const m of result.messages) {
       if (m.fatal) fatal.push(`${file}: ${m.message}`);
       else if (sdlRule(m.ruleId)) findings.push({ check: m.ruleId!, severity: m.severity === 2 ? 'error' : 'warning', where: `${file}:${m.line}:${m.column}`, description: m.message });

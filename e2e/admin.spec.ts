@@ -6,7 +6,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { readFile } from 'node:fs/promises';
-import type { Result } from '../shared/ipc-contract';
 import { s3ClientConfig } from '../main/aws/target';
 import { expect, expectAccessible, referenceClip, screenshot, signInAs, test } from './fixtures';
 
@@ -98,9 +97,11 @@ test('an admin configures p2, grace records into it and withdraws, the admin era
   await expect.poll(async () => [...(await keys(`raw/p2/${graceId}/`)), ...(await keys(`features/p2/${graceId}/`))], { timeout: 60_000 }).toEqual([`raw/p2/${graceId}/${sample}.sealed`, `features/p2/${graceId}/${sample}.speech16k.sealed`]);
   expect(graceCalls.filter((m) => m.startsWith('admin'))).toEqual([]);
 
-  // She asks to withdraw consent and erase her samples (the contract method; the request is sealed under her prefix).
-  const withdrawal = await grace.evaluate(() => (window as unknown as { voicevault: { requestWithdrawal(): Promise<Result<{ requestId: string }>> } }).voicevault.requestWithdrawal());
-  expect(withdrawal).toMatchObject({ type: 'success', value: { requestId: expect.stringMatching(/^[0-9A-Z]{26}$/) } });
+  // She asks to withdraw consent and erase her samples from the privacy screen (asked twice; the request is sealed under her prefix).
+  await grace.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Privacy' }).click();
+  await grace.getByRole('button', { name: 'Withdraw consent and erase my samples…' }).click();
+  await grace.getByRole('button', { name: 'Yes, withdraw consent and erase my samples' }).click();
+  await expect(grace.getByRole('status').filter({ hasText: 'request to withdraw consent was sent' })).toContainText(/reference [0-9A-Z]{26}/);
 
   // The admin sees it (from its key) and erases her, confirming by name.
   await adminNav.getByRole('button', { name: 'Withdrawal requests' }).click();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { isVoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment } from '../aws/deployment';
-import { defaultConcurrency, exportDataset, parseShard, type ExportSummary, type Shard } from '../training';
+import { defaultConcurrency, exportDataset, parseShard, type ExportProgress, type ExportSummary, type Shard } from '../training';
 import { processIo, type CliCommand, type CliIo } from './command';
 import { readerAccess } from './reader-access';
 
@@ -78,18 +78,25 @@ function describe(summary: ExportSummary): string {
   return `export ${summary.shard}: ${parts.join(', ')}; ${summary.listed} manifests listed, ${summary.objects_fetched} objects fetched in ${summary.seconds.toFixed(1)} s → ${summary.out}`;
 }
 
-/** A bar on an interactive terminal only; the total grows as the listing is read. */
-function progressBar(io: CliIo, json: boolean): { update: (listed: number, settled: number) => void; stop: () => void } {
+/** A bar on an interactive terminal only; it starts with the first listing page and grows with the listing. */
+function progressBar(io: CliIo, json: boolean): { update: (progress: ExportProgress) => void; stop: () => void } {
   // The bar draws on the process's own terminal, so only when the command runs with the process's streams.
   if (json || !process.stderr.isTTY || io !== processIo) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar({ format: ' {bar} {value}/{total} samples | {exported} exported, {rejected} rejected', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
-  bar.start(0, 0, { exported: 0, rejected: 0 });
+  let started = false;
   return {
-    update: (listed, settled) => {
+    update: ({ listed, settled, exported, rejected }) => {
+      if (!started && listed > 0) {
+        bar.start(listed, 0, { exported: 0, rejected: 0 });
+        started = true;
+      }
+      if (!started) return;
       bar.setTotal(listed);
-      bar.update(settled);
+      bar.update(settled, { exported, rejected });
     },
-    stop: () => bar.stop(),
+    stop: () => {
+      if (started) bar.stop();
+    },
   };
 }
 
@@ -117,7 +124,7 @@ export const exportCommand: CliCommand = async (args, io) => {
       ...(parsed.since ? { since: parsed.since } : {}),
       ...(parsed.shard ? { shard: parsed.shard } : {}),
       ...(parsed.concurrency !== undefined ? { concurrency: parsed.concurrency } : {}),
-      onProgress: (p) => bar.update(p.listed, p.settled),
+      onProgress: (progress) => bar.update(progress),
     });
     bar.stop();
     if (parsed.json) io.stdout(JSON.stringify(summary));

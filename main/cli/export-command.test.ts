@@ -84,6 +84,15 @@ describe('voicevault export', () => {
     expect(JSON.parse(run.out.join(''))).toMatchObject({ partition: 'other', listed: 0, exported: 0 });
   });
 
+  it('exports only manifests stored at or after --since', async () => {
+    const later = io();
+    expect(await runCli(['export', '--out', out('since-later'), '--since', '2999-01-01', '--state', statePath, '--json'], later)).toBe(0);
+    expect(JSON.parse(later.out.join(''))).toMatchObject({ since: '2999-01-01T00:00:00.000Z', listed: 6, skipped: 6, exported: 0, objects_fetched: 0 });
+    const earlier = io();
+    expect(await runCli(['export', '--out', out('since-earlier'), '--since', '2020-01-01T00:00:00Z', '--state', statePath, '--json'], earlier)).toBe(0);
+    expect(JSON.parse(earlier.out.join(''))).toMatchObject({ listed: 6, skipped: 0, exported: 6 });
+  });
+
   it('exits 1 and names the object when a sample is rejected', async () => {
     const victim = seeded[0]!;
     await admin.put(victim.manifestKey, new TextEncoder().encode('not a sealed message'));

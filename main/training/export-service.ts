@@ -255,6 +255,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportSumma
       await cursor.close();
     }
     await checkpoint.finish();
+    checkpoint = undefined;
     await rejected.finish();
     rejected = undefined;
     summary.seconds = (performance.now() - started) / 1000;
@@ -299,6 +300,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportSumma
       }
     }
   } finally {
+    // Stopped early: what was committed is kept (a later run continues from it); this run's rejections are dropped.
     await rejected?.abandon();
     await checkpoint?.finish().catch(() => undefined);
     await writer.release();

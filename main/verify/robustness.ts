@@ -82,7 +82,7 @@ export const faultTests: readonly FaultTest[] = [
     count: one,
   },
   {
-    kind: 'credentials expiry, no refresh',
+    kind: 'credentials expiry without refresh',
     name: 'main/upload/credentials.test.ts › credentials expiring mid-batch › without a way to refresh them, the rest of the batch waits for the next sign-in, nothing lost',
     count: one,
   },

@@ -31,14 +31,14 @@ export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): 
   let index: number | undefined;
   if (indexText === 'env') {
     const variable = arrayIndexVariables.find((name) => env[name] !== undefined && env[name] !== '');
-    if (!variable) throw invalid(spec, `neither ${arrayIndexVariables.join(' nor ')} is set (is this an array job?)`);
+    if (!variable) throw invalid(spec, `neither ${arrayIndexVariables.join(' nor ')} is set, so this is not an array job`);
     index = wholeNumber(env[variable]);
     if (index === undefined) throw invalid(spec, `${variable}=${JSON.stringify(env[variable])} is not a whole number`);
   } else {
     index = wholeNumber(indexText);
     if (index === undefined) throw invalid(spec, 'the shard index must be a whole number or "env"');
   }
-  if (index >= count) throw invalid(spec, `shard ${index} does not exist among ${count} (they are numbered 0 to ${count - 1}); is the array size the same as n?`);
+  if (index >= count) throw invalid(spec, `shard ${index} does not exist among ${count} (they are numbered 0 to ${count - 1}, and an array job's size must equal n)`);
   return { index, count };
 }
 

@@ -193,6 +193,11 @@ export class SampleIngest {
     if (previous && (previous.state === 'queued' || previous.state === 'uploaded')) {
       return { status: 'already-done', sample: previous.sample, state: previous.state };
     }
+    // Killed after the outbox took the sealed take but before the ledger said so: it is queued.
+    if (previous && previous.state === 'started' && (await this.deps.outbox.has(previous.sample))) {
+      await this.deps.ledger.update(previous.sample, { state: 'queued' });
+      return { status: 'already-done', sample: previous.sample, state: 'queued' };
+    }
     // The id is fixed the first time the file is seen, so a crash and a re-run keep it.
     const sample = previous?.sample ?? this.allocateSampleId();
     if (!previous) await this.deps.ledger.put({ sample, source: sourceName, fileKey, ...(promptId ? { promptId } : {}), state: 'started' });

@@ -2,17 +2,25 @@
 // and receipts. Plain data only: no tokens, keys or audio ever appear here.
 import type { Partition } from './partition';
 
-/** The quality report of one take (see main/audio/quality.ts for how each figure is computed). */
+/** The quality report of one take, computed in main/audio/quality.ts with 20 ms frames. */
 export interface QualityReportView {
   sampleRate: number;
   durationSeconds: number;
+  /** Highest |sample| in dBFS. */
   peakDbfs: number;
+  /** RMS of the whole take in dBFS. */
   rmsDbfs: number;
+  /** Percentage of samples with |x| ≥ 0.999. */
   clippedPct: number;
+  /** 10th-percentile 20 ms frame RMS, in dBFS. */
   noiseFloorDbfs: number;
+  /** 90th-percentile RMS of speech frames (≥ 10 dB above the noise floor), in dBFS; the floor value when there are none. */
   speechDbfs: number;
+  /** speechDbfs − noiseFloorDbfs. */
   snrDb: number;
+  /** Percentage of frames below −60 dBFS. */
   silencePct: number;
+  /** Speech frames over all frames, 0–1. */
   speechRatio: number;
   frameCount: number;
 }

@@ -1,29 +1,11 @@
 // The quality report (docs/architecture.md, "Audio and features"), computed in one streaming pass at the file's own rate,
 // and its check against a partition's requirements in sentences a contractor understands.
+import type { QualityReportView, QualityVerdict } from '../../shared/domain';
 import type { AudioRequirements } from '../../shared/partition';
 import { createQualityKernel, type QualityKernel } from './quality-kernel';
 
-export interface QualityReport {
-  sampleRate: number;
-  durationSeconds: number;
-  /** Highest |sample| in dBFS. */
-  peakDbfs: number;
-  /** RMS of the whole take in dBFS. */
-  rmsDbfs: number;
-  /** Percentage of samples with |x| ≥ 0.999. */
-  clippedPct: number;
-  /** 10th-percentile 20 ms frame RMS, in dBFS. */
-  noiseFloorDbfs: number;
-  /** 90th-percentile RMS of speech frames (≥ 10 dB above the noise floor), in dBFS; the floor value when there are none. */
-  speechDbfs: number;
-  /** speechDbfs − noiseFloorDbfs. */
-  snrDb: number;
-  /** Percentage of frames below −60 dBFS. */
-  silencePct: number;
-  /** Speech frames over all frames, 0–1. */
-  speechRatio: number;
-  frameCount: number;
-}
+/** The report's fields are documented where the window sees them too (shared/domain.ts). */
+export type QualityReport = QualityReportView;
 
 /** dB values are floored here so that digital silence gives a number rather than −Infinity (JSON-safe). */
 export const dbFloor = -120;
@@ -182,11 +164,7 @@ export function analyseQuality(samples: ArrayLike<number>, sampleRate: number): 
   return analyzer.finish();
 }
 
-export interface QualityCheck {
-  pass: boolean;
-  /** One plain sentence per failed requirement. */
-  reasons: string[];
-}
+export type QualityCheck = QualityVerdict;
 
 const oneDecimal = (value: number): string => (Math.round(value * 10) / 10).toString().replace('-', '−');
 

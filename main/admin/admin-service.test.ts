@@ -107,7 +107,7 @@ describe('admin services', () => {
     expect(detail.partition).toEqual(p2);
     expect(detail.lifecycleRule?.summary).toBe('Objects under raw/p2/: to Glacier after 14 days; deleted after 120 days.');
     expect(detail.rolePreview.allowed).toContain('Upload raw audio, sealed, under raw/p2/<their id>/: it moves to Glacier after 14 days and is deleted after 120.');
-    expect(detail.rolePreview.allowed.join('\n')).toMatch(/features \(MFCCs \(frame by frame; partly invertible\), preset speech16k\) under features\/p2\/<their id>\//);
+    expect(detail.rolePreview.allowed.join('\n')).toMatch(/features \(MFCCs \(frame by frame; invertible to intelligible speech without pitch, STOI 0\.\d\d by Griffin-Lim\), preset speech16k\) under features\/p2\/<their id>\//);
     expect(detail.rolePreview.denied.join('\n')).toMatch(/Decrypt anything/);
   });
 

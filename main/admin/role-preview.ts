@@ -3,13 +3,14 @@
 // policy matrix proves the statements themselves.
 import { partitionConfigKey, voiceVaultConfig } from '../../shared/config';
 import type { RolePreview } from '../../shared/domain';
+import { citedIntelligibility, citedStoi } from '../../shared/intelligibility';
 import type { Partition } from '../../shared/partition';
 
 const p = voiceVaultConfig.bucket.prefixes;
 
 const tierWords: Record<Partition['featureTier'], string> = {
-  'log-mel': 'log-mel spectrograms (frame by frame; a vocoder can turn them back into speech)',
-  mfcc: 'MFCCs (frame by frame; partly invertible)',
+  'log-mel': `log-mel spectrograms (frame by frame; invertible to intelligible speech, STOI ${citedStoi(citedIntelligibility.stoi_logmel)} by Griffin-Lim)`,
+  mfcc: `MFCCs (frame by frame; invertible to intelligible speech without pitch, STOI ${citedStoi(citedIntelligibility.stoi_mfcc)} by Griffin-Lim)`,
   summary: 'utterance-level summary statistics only',
 };
 

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { citedIntelligibility } from '../../shared/intelligibility';
 import { collectBucketEvidence } from './bucket-evidence';
 import { checklistFromRun } from './checklist';
 import { auditShipped, bundledPackages, componentsOf, excludedPackages, licencesOfShipped, readBuilderConfig, writeSbom } from './dependencies';
@@ -110,11 +111,13 @@ export async function collectFigures(root: string, reports: string, log: (line: 
       const python = referencePython();
       if ('reason' in python) throw new Error(python.reason);
       const result = await measureIntelligibility(join(root, 'shared', 'reference', 'audio'), python.python);
-      const per = (k: 'stoi_logmel' | 'stoi_mfcc' | 'stoi_noise'): string => result.clips.map((c) => `${c.name} ${c[k].toFixed(3)}`).join(', ');
+      type Key = 'stoi_logmel' | 'stoi_mfcc' | 'stoi_noise';
+      const per = (k: Key): string => result.clips.map((c) => `${c.name} ${c[k].toFixed(3)}`).join(', ');
+      const cited = (k: Key): Figure['cited'] => ({ value: citedIntelligibility[k], within: citedIntelligibility.within, where: 'shared/intelligibility.ts (for the privacy panel and role preview)' });
       return {
-        stoi_logmel: { value: result.stoi_logmel, note: `mean STOI of audio rebuilt from the stored log-mel: ${per('stoi_logmel')}` },
-        stoi_mfcc: { value: result.stoi_mfcc, note: `from the stored 13 MFCCs: ${per('stoi_mfcc')}` },
-        stoi_noise: { value: result.stoi_noise, note: `white noise at each clip's RMS: ${per('stoi_noise')}` },
+        stoi_logmel: { value: result.stoi_logmel, note: `mean STOI of audio rebuilt from the stored log-mel: ${per('stoi_logmel')}`, cited: cited('stoi_logmel') },
+        stoi_mfcc: { value: result.stoi_mfcc, note: `from the stored 13 MFCCs: ${per('stoi_mfcc')}`, cited: cited('stoi_mfcc') },
+        stoi_noise: { value: result.stoi_noise, note: `white noise at each clip's RMS: ${per('stoi_noise')}`, cited: cited('stoi_noise') },
       };
     }),
   ];

@@ -66,6 +66,14 @@ describe('the verdict', () => {
     figures.bad_inputs_tried = { value: 0 };
     expect(judge(figures).filter((v) => !v.ok)).toEqual([{ key: 'bad_inputs_tried', ok: false, why: '0: nothing was counted' }]);
   });
+
+  it('fails a measured figure that moved away from what the app and docs cite, and keeps one within the tolerance', () => {
+    const figures = healthy();
+    const where = 'the privacy panel';
+    figures.stoi_mfcc = { value: 0.904, cited: { value: 0.54, within: 0.01, where } };
+    figures.stoi_logmel = { value: 0.931, cited: { value: 0.926, within: 0.01, where } };
+    expect(judge(figures).filter((v) => !v.ok)).toEqual([{ key: 'stoi_mfcc', ok: false, why: 'measured 0.904, but the privacy panel cites 0.54: update it and the docs to what was measured' }]);
+  });
 });
 
 describe('the output', () => {

@@ -74,6 +74,8 @@ export interface Figure {
   note?: string;
   /** Why the value is null, or what stands behind a failing value. */
   problems?: string[];
+  /** A measured figure the app and docs cite: it fails when the measurement moved further than `within`. */
+  cited?: { value: number; within: number; where: string };
 }
 
 export type Figures = Record<FigureKey, Figure>;
@@ -87,7 +89,7 @@ export interface Verdict {
 
 export function judge(figures: Figures): Verdict[] {
   return figureKeys.map((key) => {
-    const { value, problems = [] } = figures[key];
+    const { value, problems = [], cited } = figures[key];
     const rule = rules[key];
     const reason = problems[0] ?? 'not measured';
     if (value === null) {
@@ -104,7 +106,9 @@ export function judge(figures: Figures): Verdict[] {
       case 'positive':
         return value > 0 ? { key, ok: true } : { key, ok: false, why: `${value}: nothing was counted` };
       case 'measured':
-        return { key, ok: true };
+        return cited === undefined || Math.abs(value - cited.value) <= cited.within
+          ? { key, ok: true }
+          : { key, ok: false, why: `measured ${value.toFixed(3)}, but ${cited.where} cites ${cited.value}: update it and the docs to what was measured` };
     }
   });
 }

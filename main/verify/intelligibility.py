@@ -4,6 +4,8 @@ at the clip's level. Griffin-Lim is a weak attacker (a neural vocoder does bette
 
 stdin: {"clips": [{"name", "audio", "log_mel", "mfcc"}], "iterations": 64, "seed": 0}
   audio: the clip (any rate; loaded at the features' rate), log_mel / mfcc: safetensors files as stored.
+  With "librosa": true instead, the features are librosa's own (melspectrogram, power_to_db, mfcc) with
+  the parameters in the stored files' metadata: the cross-check that a figure is not an artefact of ours.
 stdout: one JSON object {"clips": [{"name", "seconds", "stoi_logmel", "stoi_mfcc", "stoi_noise"}]}.
 """
 import json
@@ -40,6 +42,16 @@ def griffin_lim_args(meta, iterations):
     )
 
 
+def librosa_features(audio, meta):
+    """librosa's own log-mel and MFCCs of `audio` with the stored features' parameters."""
+    args = griffin_lim_args(meta, 0)
+    for unused in ("n_iter", "htk", "norm"):
+        args.pop(unused)
+    mel = librosa.feature.melspectrogram(y=audio, n_mels=int(meta["n_mels"]), **args)
+    log_mel_db = librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=80.0)
+    return log_mel_db, librosa.feature.mfcc(S=log_mel_db, n_mfcc=int(meta["n_mfcc"]), dct_type=2, norm="ortho")
+
+
 def main():
     request = json.load(sys.stdin)
     iterations = int(request.get("iterations", 64))
@@ -52,15 +64,18 @@ def main():
         audio, _ = librosa.load(clip["audio"], sr=sr, mono=True)
         length = len(audio)
 
-        # Stored tensors are frame-major [n_frames, n]; librosa wants [n, n_frames].
-        log_mel_db = load_file(clip["log_mel"])["log_mel_db"].astype(np.float64).T
+        if request.get("librosa"):
+            log_mel_db, mfcc = librosa_features(audio, log_meta)
+        else:
+            # Stored tensors are frame-major [n_frames, n]; librosa wants [n, n_frames].
+            log_mel_db = load_file(clip["log_mel"])["log_mel_db"].astype(np.float64).T
+            mfcc = load_file(clip["mfcc"])["mfcc"].astype(np.float64).T
         # Griffin-Lim starts from random phases (numpy's global generator): seeded, so runs repeat.
         np.random.seed(seed)
         mel_power = librosa.db_to_power(log_mel_db)  # stored as 10·log10(max(S, 1e-10)), reference 1
         from_log_mel = librosa.feature.inverse.mel_to_audio(mel_power, length=length, **griffin_lim_args(log_meta, iterations))
 
         np.random.seed(seed)
-        mfcc = load_file(clip["mfcc"])["mfcc"].astype(np.float64).T
         # librosa's mfcc_to_audio in its two steps (its own signature cannot also take the mel filters' norm).
         mel_from_mfcc = librosa.feature.inverse.mfcc_to_mel(mfcc, n_mels=int(mfcc_meta["n_mels"]), dct_type=2, norm="ortho", ref=1.0, lifter=0)
         from_mfcc = librosa.feature.inverse.mel_to_audio(mel_from_mfcc, length=length, **griffin_lim_args(mfcc_meta, iterations))

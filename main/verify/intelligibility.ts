@@ -56,10 +56,19 @@ export function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-export async function measureIntelligibility(clipsDir: string, python: string, clips: readonly string[] = speechClips): Promise<Intelligibility> {
+/**
+ * `featuresFrom: 'librosa'` rebuilds from librosa's own features of each clip (same parameters) instead of
+ * ours: the cross-check that a figure belongs to the tier, not to our implementation of it.
+ */
+export async function measureIntelligibility(
+  clipsDir: string,
+  python: string,
+  clips: readonly string[] = speechClips,
+  featuresFrom: 'stored' | 'librosa' = 'stored',
+): Promise<Intelligibility> {
   const dir = await mkdtemp(join(tmpdir(), 'voicevault-stoi-'));
   try {
-    const request = { iterations: griffinLimIterations, seed: 0, clips: [] as { name: string; audio: string; log_mel: string; mfcc: string }[] };
+    const request = { iterations: griffinLimIterations, seed: 0, librosa: featuresFrom === 'librosa', clips: [] as { name: string; audio: string; log_mel: string; mfcc: string }[] };
     for (const clip of clips) {
       const audio = join(clipsDir, clip);
       const extraction = await extractFeaturesFromFile(audio, 'speech16k');

@@ -1,10 +1,14 @@
 // What VoiceVault stores about a contractor, in plain words, from the partition's own settings.
+import { citedIntelligibility, citedStoi } from '../../../../shared/intelligibility';
 import type { Partition } from '../../../../shared/partition';
+
+// Measured, not asserted: STOI of speech rebuilt from each tier (1 is the original recording).
+const scale = `on an intelligibility scale where your recording scores 1 and plain noise ${citedStoi(citedIntelligibility.stoi_noise)}`;
 
 const tierWords: Record<Partition['featureTier'], string> = {
   'log-mel':
-    'detailed sound pictures of your voice (log-mel spectrograms), frame by frame. A speech synthesiser could turn these back into your voice, so they are protected exactly like recordings.',
-  mfcc: 'compact voice measurements (MFCCs), frame by frame. They can be partly turned back into speech, so they are protected exactly like recordings.',
+    `detailed sound pictures of your voice (log-mel spectrograms), frame by frame. Speech rebuilt from them with a simple method scored ${citedStoi(citedIntelligibility.stoi_logmel)} ${scale} in our tests, and better methods exist, so they are protected exactly like recordings.`,
+  mfcc: `compact voice measurements (MFCCs), frame by frame. They lose the pitch of your voice but not your words: speech rebuilt from them with a simple method scored ${citedStoi(citedIntelligibility.stoi_mfcc)} ${scale} in our tests, so they are protected exactly like recordings.`,
   summary: 'only overall statistics of each recording (averages of simple measurements). Your voice cannot be rebuilt from these.',
 };
 

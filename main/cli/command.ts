@@ -5,6 +5,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Reads standard input to the end (passwords come this way, never as arguments). */
   readStdin: () => Promise<string>;
+  /** Standard error is a terminal that can redraw progress bars (absent: it is not). */
+  stderrIsTerminal?: boolean;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
@@ -17,6 +19,7 @@ export const processIo: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  stderrIsTerminal: process.stderr.isTTY === true,
 };
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;

@@ -45,6 +45,7 @@ describe('voicevault export', () => {
       [['--out', out('x'), '--since', 'last tuesday'], /--since "last tuesday" is not an ISO date/],
       [['--out', out('x'), '--concurrency', 'many'], /--concurrency "many" is not a whole number/],
       [['--out', out('x'), '--bucket', 'b'], /Unknown option '--bucket'/],
+      [['--out', out('x'), 'extra'], /unexpected argument "extra"/],
     ];
     for (const [args, why] of cases) {
       const run = io();

@@ -1,12 +1,11 @@
 // `voicevault export --out <dir> [--partition p] [--since <ISO time>] [--shard i/n|env/n] [--concurrency k] [--state <file>] [--json]`
 // The training side: with the pipeline-reader role, turns the sealed features in the bucket into a verified
 // dataset under <dir> (see main/training). Exits 1 when a sample was rejected or the export stopped, 2 on usage.
-import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { isVoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment } from '../aws/deployment';
 import { defaultConcurrency, exportDataset, parseShard, type ExportProgress, type ExportSummary, type Shard } from '../training';
-import { processIo, type CliCommand, type CliIo } from './command';
+import { parseCommandArgs, type CliCommand, type CliIo } from './command';
 import { readerAccess } from './reader-access';
 
 const usage = `usage: voicevault export --out <dir> [--partition <id>] [--since <ISO time>] [--shard i/n | env/n] [--concurrency k] [--state <state-file>] [--json]
@@ -23,48 +22,51 @@ interface ExportArgs {
   json: boolean;
 }
 
-function parse(args: string[], env: NodeJS.ProcessEnv): ExportArgs | { help: true } | { problem: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        out: { type: 'string' },
-        partition: { type: 'string' },
-        since: { type: 'string' },
-        shard: { type: 'string' },
-        concurrency: { type: 'string' },
-        state: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
-  if (values.help) return { help: true };
-  if (!values.out) return { problem: 'missing --out <dir>' };
-  const parsed: ExportArgs = { out: values.out, json: values.json ?? false };
-  if (values.partition !== undefined) parsed.partition = values.partition;
-  if (values.state !== undefined) parsed.state = values.state;
+function parse(args: string[], env: NodeJS.ProcessEnv, io: CliIo): ExportArgs | number {
+  const parsed = parseCommandArgs(
+    'export',
+    usage,
+    args,
+    {
+      out: { type: 'string' },
+      partition: { type: 'string' },
+      since: { type: 'string' },
+      shard: { type: 'string' },
+      concurrency: { type: 'string' },
+      state: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const problem = (text: string): number => {
+    io.stderr(`voicevault export: ${text}\n${usage}`);
+    return 2;
+  };
+  if (positionals.length > 0) return problem(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (!values.out) return problem('missing --out <dir>');
+  const out: ExportArgs = { out: values.out, json: values.json ?? false };
+  if (values.partition !== undefined) out.partition = values.partition;
+  if (values.state !== undefined) out.state = values.state;
   if (values.since !== undefined) {
     // An ISO date or date-time; Date alone would also take "March 3" and guess.
     const since = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(values.since) ? new Date(values.since) : undefined;
-    if (!since || Number.isNaN(since.getTime())) return { problem: `--since ${JSON.stringify(values.since)} is not an ISO date or time (e.g. 2026-05-01 or 2026-05-01T12:00:00Z)` };
-    parsed.since = since;
+    if (!since || Number.isNaN(since.getTime())) return problem(`--since ${JSON.stringify(values.since)} is not an ISO date or time (e.g. 2026-05-01 or 2026-05-01T12:00:00Z)`);
+    out.since = since;
   }
   if (values.concurrency !== undefined) {
-    if (!/^\d+$/.test(values.concurrency)) return { problem: `--concurrency ${JSON.stringify(values.concurrency)} is not a whole number` };
-    parsed.concurrency = Number(values.concurrency);
+    if (!/^\d+$/.test(values.concurrency)) return problem(`--concurrency ${JSON.stringify(values.concurrency)} is not a whole number`);
+    out.concurrency = Number(values.concurrency);
   }
   if (values.shard !== undefined) {
     try {
-      parsed.shard = parseShard(values.shard, env);
+      out.shard = parseShard(values.shard, env);
     } catch (error) {
-      return { problem: (error as Error).message };
+      return problem((error as Error).message);
     }
   }
-  return parsed;
+  return out;
 }
 
 function describe(summary: ExportSummary): string {
@@ -80,8 +82,7 @@ function describe(summary: ExportSummary): string {
 
 /** A bar on an interactive terminal only; it starts with the first listing page and grows with the listing. */
 function progressBar(io: CliIo, json: boolean): { update: (progress: ExportProgress) => void; stop: () => void } {
-  // The bar draws on the process's own terminal, so only when the command runs with the process's streams.
-  if (json || !process.stderr.isTTY || io !== processIo) return { update: () => undefined, stop: () => undefined };
+  if (json || io.stderrIsTerminal !== true) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar({ format: ' {bar} {value}/{total} samples | {exported} exported, {rejected} rejected', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
   let started = false;
   return {
@@ -101,15 +102,8 @@ function progressBar(io: CliIo, json: boolean): { update: (progress: ExportProgr
 }
 
 export const exportCommand: CliCommand = async (args, io) => {
-  const parsed = parse(args, process.env);
-  if ('help' in parsed) {
-    io.stdout(usage);
-    return 0;
-  }
-  if ('problem' in parsed) {
-    io.stderr(`voicevault export: ${parsed.problem}\n${usage}`);
-    return 2;
-  }
+  const parsed = parse(args, process.env, io);
+  if (typeof parsed === 'number') return parsed;
   let access;
   const bar = progressBar(io, parsed.json);
   try {

@@ -48,6 +48,12 @@ describe('voicevault ingest', () => {
     expect(text).toMatch(/noise_16k\.wav: rejected: too noisy/);
     expect(text).toMatch(/features\/demo\/[0-9a-f-]+\/[0-9A-Z]{26}\.speech16k\.sealed/);
     expect(text.match(/manifests\/demo\//g)).toHaveLength(2);
+    // Not a terminal here: progress is a line per file and stage, never a bar template with a gap.
+    const progress = run.err.join('\n');
+    expect(progress).toContain(`${speech[0]}: analysing\n${speech[0]}: sealed`);
+    expect(progress).toContain(`${speech[1]}: uploaded`);
+    expect(progress).toContain(`${referenceClip('noise_16k.wav')}: rejected`);
+    expect(progress).not.toMatch(/\{\w+\}/);
   });
 
   it('skips what this device already uploaded when run again', async () => {

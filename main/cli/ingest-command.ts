@@ -2,13 +2,13 @@
 // Imports audio files as one contractor: each is decoded, checked against the partition's
 // requirements, sealed and queued, then the outbox is uploaded with one progress bar per file and a
 // receipt table at the end. Re-running skips what this device already uploaded.
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { VoiceVaultError, isVoiceVaultError } from '../../shared/errors';
 import type { Receipt } from '../../shared/domain';
 import type { IngestOutcome } from '../pipeline/ingest';
 import { parseCommandArgs, type CliCommand, type CliIo } from './command';
 import { openCliSession } from './cli-session';
+import { batchProgress, type FileProgress } from './file-progress';
 
 const usage = `usage: voicevault ingest <audio-files…> --user <name> [--password-stdin] [--prompt <id>] [--accept-consent <version>] [--json]
   The password comes from standard input (--password-stdin) or VOICEVAULT_PASSWORD, never an argument.`;
@@ -86,7 +86,7 @@ export interface IngestFilesOptions {
 export async function ingestFiles(io: CliIo, files: string[], options: IngestFilesOptions): Promise<FileResult[]> {
   const cli = await openCliSession(io, options);
   const { workspace } = cli;
-  const bars = new MultiBar({ format: ' {bar} {percentage}% | {file} | {stage}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const bars = batchProgress(io);
   try {
     const { partition } = workspace.ingest;
     if (workspace.ledger.consentAccepted !== partition.consent.version) {
@@ -99,31 +99,31 @@ export async function ingestFiles(io: CliIo, files: string[], options: IngestFil
       await workspace.ledger.acceptConsent(partition.consent.version);
     }
     const results = new Map<string, FileResult>();
-    const barOf = new Map<string, SingleBar>();
+    const barOf = new Map<string, FileProgress>();
     for (const file of files) {
-      const bar = bars.create(100, 0, { file, stage: 'analysing' });
+      const bar = bars.track(file, 'analysing');
       let outcome: IngestOutcome;
       try {
         outcome = await workspace.ingest.ingestFile(file, options.promptId);
       } catch (error) {
         if (!isVoiceVaultError(error) || error.code === 'DiskFull' || error.code === 'AccessDenied') throw error;
         results.set(file, { file, status: 'failed', reasons: [error.message] });
-        bar.update(0, { stage: 'failed' });
+        bar.update(0, 'failed');
         continue;
       }
       if (outcome.status === 'rejected') {
         results.set(file, { file, sample: outcome.sample, status: 'rejected', reasons: outcome.reasons });
-        bar.update(0, { stage: 'rejected' });
+        bar.update(0, 'rejected');
       } else if (outcome.status === 'already-done' && outcome.state === 'uploaded') {
         results.set(file, { file, sample: outcome.sample, status: 'already-uploaded', reasons: [], ...receiptOf(workspace.ledger.get(outcome.sample)?.receipt) });
-        bar.update(100, { stage: 'already uploaded' });
+        bar.update(100, 'already uploaded');
       } else {
         results.set(file, { file, sample: outcome.sample, status: 'failed', reasons: ['not uploaded yet'] });
         barOf.set(outcome.sample, bar);
-        bar.update(0, { stage: 'sealed' });
+        bar.update(0, 'sealed');
       }
     }
-    const stopProgress = workspace.uploader.onProgress((sample, sent, total) => barOf.get(sample)?.update(total ? Math.round((100 * sent) / total) : 0, { stage: 'uploading' }));
+    const stopProgress = workspace.uploader.onProgress((sample, sent, total) => barOf.get(sample)?.update(total ? Math.round((100 * sent) / total) : 0, 'uploading'));
     try {
       await workspace.uploader.drain();
     } finally {
@@ -134,7 +134,7 @@ export async function ingestFiles(io: CliIo, files: string[], options: IngestFil
       const entry = workspace.ledger.get(result.sample);
       if (entry?.state === 'uploaded') {
         Object.assign(result, { status: 'uploaded', reasons: [], ...receiptOf(entry.receipt) });
-        barOf.get(result.sample)?.update(100, { stage: 'uploaded' });
+        barOf.get(result.sample)?.update(100, 'uploaded');
       } else {
         const problem = (await workspace.outbox.get(result.sample))?.lastError?.message;
         result.reasons = [problem ?? 'still in the outbox; it will be uploaded on the next run'];

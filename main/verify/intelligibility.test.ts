@@ -6,23 +6,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { citedIntelligibility, citedStoi } from '../../shared/intelligibility';
-import { measureIntelligibility, referencePython } from './intelligibility';
+import { referencePythonForTests } from '../features/reference-venv';
+import { measureIntelligibility, pythonModules } from './intelligibility';
 
 const clipsDir = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'audio');
 const clips = ['speech_en_16k.wav', 'speech_de_22k.wav'];
 
-let python: string | undefined;
-let unavailable = '';
+let found: { python: string } | { skip: string } = { skip: 'the reference Python was not looked up' };
 beforeAll(() => {
-  const found = referencePython();
-  if ('python' in found) python = found.python;
-  else if (process.env.CI) throw new Error(`the Python reference environment is required in CI: ${found.reason}`);
-  else unavailable = found.reason;
+  found = referencePythonForTests(pythonModules, pythonModules);
 }, 20 * 60_000);
 
 describe('what stored features give back', () => {
   it('our stored log-mel and MFCCs rebuild speech as intelligible as librosa’s own features do', async (context) => {
-    if (!python) return context.skip(`no reference Python with librosa: ${unavailable}`);
+    if ('skip' in found) return context.skip(`no reference Python with librosa: ${found.skip}`);
+    const { python } = found;
     const ours = await measureIntelligibility(clipsDir, python, clips, 'stored');
     const theirs = await measureIntelligibility(clipsDir, python, clips, 'librosa');
     for (const [i, clip] of ours.clips.entries()) {

@@ -32,9 +32,12 @@ export interface Intelligibility {
   stoi_noise: number;
 }
 
+/** What intelligibility.py and stoi.py import (and pip installs under the same names). */
+export const pythonModules = ['librosa', 'scipy', 'safetensors'] as const;
+
 /** The reference venv's python with what the scripts import, or the reason there is none. */
 export function referencePython(): { python: string } | { reason: string } {
-  return ensureReferencePython(['librosa', 'scipy', 'safetensors'], ['librosa', 'scipy', 'safetensors']);
+  return ensureReferencePython(pythonModules, pythonModules);
 }
 
 /** Runs a Python script from this folder with a JSON request on stdin; returns its last line, parsed. */

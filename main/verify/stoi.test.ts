@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../audio';
-import { referencePython, runPythonJson } from './intelligibility';
+import { referencePythonForTests } from '../features/reference-venv';
+import { pythonModules, runPythonJson } from './intelligibility';
 
 const clip = join(import.meta.dirname, '..', '..', 'shared', 'reference', 'audio', 'speech_en_16k.wav');
 const dir = mkdtempSync(join(tmpdir(), 'verify-stoi-'));
@@ -33,18 +34,15 @@ function gaussian(length: number, seed: number): Float32Array {
 
 const rms = (x: Float32Array): number => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
 
-let python: string | undefined;
-let unavailable = '';
+let found: { python: string } | { skip: string } = { skip: 'the reference Python was not looked up' };
 beforeAll(() => {
-  const found = referencePython();
-  if ('python' in found) python = found.python;
-  else if (process.env.CI) throw new Error(`the Python reference environment is required in CI: ${found.reason}`);
-  else unavailable = found.reason;
+  found = referencePythonForTests(pythonModules, pythonModules);
 }, 20 * 60_000);
 
 describe('STOI (stoi.py) on known cases', () => {
   it('scores a clip against itself and a scaled copy 1, white noise at its level low, and rises with the SNR', async (context) => {
-    if (!python) return context.skip(`no reference Python with numpy and scipy: ${unavailable}`);
+    if ('skip' in found) return context.skip(`no reference Python with numpy and scipy: ${found.skip}`);
+    const { python } = found;
     const { samples, sampleRate } = await decodeAudioFile(clip);
     expect(sampleRate).toBe(16000);
     const speech = samples;
@@ -72,7 +70,8 @@ describe('STOI (stoi.py) on known cases', () => {
   }, 120_000);
 
   it('refuses signals of different lengths and speech too short to score', async (context) => {
-    if (!python) return context.skip(`no reference Python with numpy and scipy: ${unavailable}`);
+    if ('skip' in found) return context.skip(`no reference Python with numpy and scipy: ${found.skip}`);
+    const { python } = found;
     const short = writeF32('short', gaussian(1600, 3));
     const long = writeF32('long', gaussian(3200, 3));
     await expect(runPythonJson(python, 'stoi.py', { fs: 16000, pairs: [{ clean: short, degraded: long }] })).rejects.toThrow(/one length/);

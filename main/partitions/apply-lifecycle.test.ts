@@ -74,6 +74,9 @@ describe('bucket lifecycle', () => {
     };
     let quickWrote!: () => void;
     const quickHasWritten = new Promise<void>((resolve) => (quickWrote = resolve));
+    // … and the quick one writes only after that read, however the two are scheduled.
+    let slowRead!: () => void;
+    const slowHasRead = new Promise<void>((resolve) => (slowRead = resolve));
     let slowHeld = false;
     const slowWrites: LifecycleRule[][] = [];
     slow.middlewareStack.add(
@@ -84,6 +87,7 @@ describe('bucket lifecycle', () => {
         const result = await next(args);
         if (context.commandName === 'GetBucketLifecycleConfigurationCommand' && !slowHeld) {
           slowHeld = true;
+          slowRead();
           await quickHasWritten;
         }
         return result;
@@ -92,6 +96,7 @@ describe('bucket lifecycle', () => {
     );
     quick.middlewareStack.add(
       (next, context) => async (args) => {
+        if (context.commandName === 'PutBucketLifecycleConfigurationCommand') await slowHasRead;
         const result = await next(args);
         if (context.commandName === 'PutBucketLifecycleConfigurationCommand') quickWrote();
         return result;

@@ -14,6 +14,8 @@ export default defineConfig({
     // A stray .only would silently drop every other test: refused in CI (.ci/run sets CI).
     allowOnly: !process.env.CI,
     hookTimeout: 60_000,
+    // One temporary folder for the whole run, removed at its end.
+    globalSetup: ['./main/test-tmpdir.ts'],
     // The console reporter, plus the files `npm run verify` reads (main/verify/test-reports.ts): it reads
     // this run instead of running the suites again.
     reporters: [

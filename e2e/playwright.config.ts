@@ -16,6 +16,8 @@ export default defineConfig({
   // A stray test.only would silently drop every other test: refused in CI (.ci/run sets CI).
   forbidOnly: !!process.env.CI,
   timeout: 60_000,
+  // One temporary folder for the whole run (app data, browser profiles), removed at its end.
+  globalSetup: fileURLToPath(new URL('../main/test-tmpdir.ts', import.meta.url)),
   // The console list, plus the JSON report `npm run verify` reads (VOICEVAULT_REPORTS, else .voicevault/reports).
   reporter: [['list'], ['json', { outputFile: resolve(process.env.VOICEVAULT_REPORTS ?? fileURLToPath(new URL('../.voicevault/reports', import.meta.url)), 'playwright.json') }]],
   use: { trace: 'off' },

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Where the JSON reports go (VOICEVAULT_REPORTS, else .voicevault/reports): npm run verify reads them there.
@@ -15,7 +16,8 @@ export default defineConfig({
     allowOnly: !process.env.CI,
     hookTimeout: 60_000,
     // One temporary folder for the whole run, removed at its end.
-    globalSetup: ['./main/test-tmpdir.ts'],
+    // (by absolute path: a run may take another --root, as main/build.test.ts does).
+    globalSetup: [fileURLToPath(new URL('./main/test-tmpdir.ts', import.meta.url))],
     // The console reporter, plus the files `npm run verify` reads (main/verify/test-reports.ts): it reads
     // this run instead of running the suites again.
     reporters: [

@@ -1,5 +1,6 @@
 // `voicevault ingest` and `voicevault decrypt` run in-process against a real moto server, with the
 // password on "standard input" as a user would pipe it.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,22 @@ describe('voicevault ingest', () => {
     const run = io('Not-the-password-1!\n');
     expect(await runCli(['ingest', speech[0]!, ...common()], run)).toBe(1);
     expect(run.err.join('\n')).toMatch(/user name or password is wrong/);
+  });
+
+  it('refuses, in plain words, while another process (the app, say) works with the same samples, and goes on once it is gone', async () => {
+    const [sub] = readdirSync(join(dataDir, 'users'));
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((resolve) => other.once('spawn', resolve));
+    writeFileSync(join(dataDir, 'users', sub!, 'lock'), `${other.pid}\n`);
+    try {
+      const run = io(`${password()}\n`);
+      expect(await runCli(['ingest', speech[0]!, ...common()], run)).toBe(1);
+      expect(run.err.join('\n')).toMatch(new RegExp(`already working with this contractor's samples on this computer \\(process ${other.pid}\\)`));
+    } finally {
+      await new Promise((resolve) => other.once('exit', resolve).kill('SIGKILL'));
+    }
+    const again = io(`${password()}\n`);
+    expect(await runCli(['ingest', speech[0]!, ...common()], again), again.err.join('\n')).toBe(0);
   });
 });
 

@@ -15,6 +15,7 @@ import { Outbox, type OutboxEntry } from '../outbox';
 import type { SecretStore } from '../secrets';
 import type { ActiveSession } from '../session/context';
 import { Uploader, type UploadReceipt, type UploaderOptions } from '../upload';
+import { lockDirectory } from './directory-lock';
 import { SampleIngest } from './ingest';
 import { resealDeviceObjects } from './reseal';
 import { SampleLedger } from './sample-ledger';
@@ -48,11 +49,22 @@ export function userDirectory(dataDir: string, contractor: string): string {
   return join(dataDir, 'users', contractor);
 }
 
+/** Refuses (Conflict) while another process works in the same contractor folder; close() lets it go. */
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const dir = userDirectory(options.dataDir, options.session.claims.sub);
+  const unlock = await lockDirectory(dir);
+  try {
+    return await openLocked(options, dir, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+async function openLocked(options: WorkspaceOptions, dir: string, unlock: () => void): Promise<Workspace> {
   const { deployment, session, partition, secretStore } = options;
   const now = options.now ?? Date.now;
   const contractor = session.claims.sub;
-  const dir = userDirectory(options.dataDir, contractor);
   const target = { ...deploymentTarget(deployment), credentials: session.credentials };
   // A KMS that accepts connections but never answers must not hang sealing: time out and seal on the device.
   const kms = new KMS({ ...clientConfig(target), requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
@@ -94,6 +106,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       void audit.close();
       kms.destroy();
       s3.destroy();
+      unlock();
     },
   };
 }

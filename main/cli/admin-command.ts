@@ -7,7 +7,7 @@ import { partitionAssign, partitionCreate, partitionList, partitionPrompts, part
 import { accessReviewVerb, alarmsVerb, requestsVerb } from './admin/review-verbs';
 import type { AdminService } from '../admin';
 import { errorLine, openAdmin, signInOptions, UsageError, type AdminVerb, type Values } from './admin/verb';
-import { parseCommandArgs, type CliCommand } from './command';
+import { parseCommandArgs, usageError, type CliCommand } from './command';
 
 const verbs: AdminVerb[] = [
   partitionCreate,
@@ -43,8 +43,7 @@ export const adminCommand: CliCommand = async (args, io) => {
   }
   const found = findVerb(args);
   if (!found) {
-    io.stderr(`voicevault admin: unknown command '${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}'\n${overview}`);
-    return 2;
+    return usageError(io, 'admin', `unknown command '${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}'`, overview);
   }
   const { verb, rest } = found;
   const command = `admin ${verb.name}`;
@@ -59,10 +58,7 @@ export const adminCommand: CliCommand = async (args, io) => {
   try {
     return await verb.run({ io, values, positionals: parsed.positionals, admin });
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`voicevault ${command}: ${error.message}\n${verb.usage}`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageError(io, command, error.message, verb.usage);
     io.stderr(errorLine(command, error));
     return 1;
   } finally {

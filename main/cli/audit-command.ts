@@ -13,7 +13,7 @@ import { defaultStatePath, deploymentTarget, readDeployment } from '../aws/deplo
 import { emulatorCredentials, s3ClientConfig } from '../aws/target';
 import { userDirectory } from '../pipeline/workspace';
 import { cliDataDir } from './cli-session';
-import { parseCommandArgs, type CliCommand } from './command';
+import { parseCommandArgs, usageError, type CliCommand } from './command';
 
 const usage = 'usage: voicevault audit verify [--data-dir <dir>] [--contractor <sub>] [--bucket [--partition <id>]…] [--state <state-file>] [--json]';
 
@@ -48,8 +48,7 @@ export const auditCommand: CliCommand = async (args, io) => {
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || positionals[0] !== 'verify') {
-    io.stderr(`voicevault audit: the only verb is verify\n${usage}`);
-    return 2;
+    return usageError(io, 'audit', 'the only verb is verify', usage);
   }
   try {
     const dataDir = values['data-dir'] ?? cliDataDir();

@@ -26,6 +26,12 @@ type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 const helpOption = { help: { type: 'boolean', short: 'h' } } as const;
 type Parsed<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O & typeof helpOption }>>;
 
+/** A usage error as every command prints it ("voicevault <command>: <problem>", then the usage); returns exit code 2. */
+export function usageError(io: CliIo, command: string, problem: string, usage?: string): number {
+  io.stderr(usage === undefined ? `voicevault ${command}: ${problem}` : `voicevault ${command}: ${problem}\n${usage}`);
+  return 2;
+}
+
 /**
  * Parses a command's arguments with node's parseArgs (plus -h/--help). Returns the parsed values, or the
  * exit code when there is nothing more to do: 0 after printing the usage for --help, 2 after a usage error.
@@ -35,8 +41,7 @@ export function parseCommandArgs<O extends OptionsConfig>(command: string, usage
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { ...options, ...helpOption } });
   } catch (error) {
-    io.stderr(`voicevault ${command}: ${(error as Error).message}\n${usage}`);
-    return 2;
+    return usageError(io, command, (error as Error).message, usage);
   }
   if ((parsed.values as { help?: boolean }).help) {
     io.stdout(usage);

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { isVoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment } from '../aws/deployment';
-import { parseCommandArgs, type CliCommand } from './command';
+import { parseCommandArgs, usageError, type CliCommand } from './command';
 import { readerAccess } from './reader-access';
 
 const usage = 'usage: voicevault decrypt <object-key> [--out <file>] [--state <state-file>]  (manifests print as JSON without --out)';
@@ -12,15 +12,9 @@ export const decryptCommand: CliCommand = async (args, io) => {
   const parsed = parseCommandArgs('decrypt', usage, args, { out: { type: 'string' }, state: { type: 'string' } }, io);
   if (typeof parsed === 'number') return parsed;
   const [key, extra] = parsed.positionals;
-  if (!key || extra) {
-    io.stderr(`voicevault decrypt: give exactly one object key\n${usage}`);
-    return 2;
-  }
+  if (!key || extra) return usageError(io, 'decrypt', 'give exactly one object key', usage);
   const out = parsed.values.out;
-  if (!out && !key.startsWith('manifests/')) {
-    io.stderr(`voicevault decrypt: ${key} is binary; write it with --out <file>`);
-    return 2;
-  }
+  if (!out && !key.startsWith('manifests/')) return usageError(io, 'decrypt', `${key} is binary; write it with --out <file>`);
   let access;
   try {
     access = readerAccess(await readDeployment(parsed.values.state ?? defaultStatePath()));

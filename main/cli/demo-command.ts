@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { isVoiceVaultError, VoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment } from '../aws/deployment';
 import { runDemo, type DemoReport } from '../demo/run-demo';
-import { parseCommandArgs, type CliCommand } from './command';
+import { parseCommandArgs, usageError, type CliCommand } from './command';
 
 const usage = `usage: voicevault demo [audio-files…] [--json] [--endpoint <url>] [--aws --user <name> [--password-stdin]]
   Starts a local AWS emulator (or uses --endpoint / AWS_ENDPOINT_URL), signs in as the demo contractor,
@@ -69,14 +69,8 @@ export const demoCommand: CliCommand = async (args, io) => {
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.aws && values.endpoint) {
-    io.stderr('voicevault demo: --aws and --endpoint exclude each other');
-    return 2;
-  }
-  if (values.aws && !values.user) {
-    io.stderr('voicevault demo: --aws needs --user <name> (and the password on stdin or in VOICEVAULT_PASSWORD)');
-    return 2;
-  }
+  if (values.aws && values.endpoint) return usageError(io, 'demo', '--aws and --endpoint exclude each other');
+  if (values.aws && !values.user) return usageError(io, 'demo', '--aws needs --user <name> (and the password on stdin or in VOICEVAULT_PASSWORD)');
   const log = (line: string): void => (values.json ? io.stderr(line) : io.stdout(line));
   try {
     const endpoint = values.endpoint ?? (values.aws ? undefined : process.env.AWS_ENDPOINT_URL);

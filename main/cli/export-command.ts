@@ -5,7 +5,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { isVoiceVaultError } from '../../shared/errors';
 import { defaultStatePath, readDeployment } from '../aws/deployment';
 import { defaultConcurrency, exportDataset, parseShard, type ExportProgress, type ExportSummary, type Shard } from '../training';
-import { parseCommandArgs, type CliCommand, type CliIo } from './command';
+import { parseCommandArgs, usageError, type CliCommand, type CliIo } from './command';
 import { readerAccess } from './reader-access';
 
 const usage = `usage: voicevault export --out <dir> [--partition <id>] [--since <ISO time>] [--shard i/n | env/n] [--concurrency k] [--state <state-file>] [--json]
@@ -40,10 +40,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv, io: CliIo): ExportArgs | 
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  const problem = (text: string): number => {
-    io.stderr(`voicevault export: ${text}\n${usage}`);
-    return 2;
-  };
+  const problem = (text: string): number => usageError(io, 'export', text, usage);
   if (positionals.length > 0) return problem(`unexpected argument ${JSON.stringify(positionals[0])}`);
   if (!values.out) return problem('missing --out <dir>');
   const out: ExportArgs = { out: values.out, json: values.json ?? false };

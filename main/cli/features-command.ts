@@ -15,7 +15,7 @@ import {
   type FeatureExtraction,
   type FrameFeatureExtraction,
 } from '../features';
-import type { CliCommand, CliIo } from './command';
+import { parseCommandArgs, usageError, type CliCommand, type CliIo } from './command';
 
 const usage =
   'usage: voicevault features <audio-file> --preset <speech16k|librosa_default> [--tier frames|summary] [--out <path.json|path.safetensors>]';
@@ -27,27 +27,19 @@ interface FeaturesArgs {
   out?: string;
 }
 
-function parseArgs(args: string[]): FeaturesArgs | string {
-  let file: string | undefined;
-  let preset: string | undefined;
-  let tier = 'frames';
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? args[++i];
-    if (flag === '--preset') preset = value();
-    else if (flag === '--out') out = value();
-    else if (flag === '--tier') tier = value() ?? '';
-    else if (flag.startsWith('-') && flag !== '-') return `unknown option ${flag}`;
-    else if (file === undefined) file = arg;
-    else return `unexpected argument ${arg}`;
-  }
-  if (!file) return 'missing <audio-file>';
-  if (!preset) return 'missing --preset';
-  if (!(featurePresets as readonly string[]).includes(preset)) return `unknown preset '${preset}' (use ${featurePresets.join(' or ')})`;
-  if (tier !== 'frames' && tier !== 'summary') return `unknown tier '${tier}' (use frames or summary)`;
-  if (out !== undefined && !/\.(json|safetensors)$/i.test(out)) return '--out must end in .json or .safetensors';
+function parse(args: string[], io: CliIo): FeaturesArgs | number {
+  const parsed = parseCommandArgs('features', usage, args, { preset: { type: 'string' }, tier: { type: 'string', default: 'frames' }, out: { type: 'string' } }, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const problem = (text: string): number => usageError(io, 'features', text, usage);
+  const [file, extra] = positionals;
+  const { preset, tier, out } = values;
+  if (extra !== undefined) return problem(`unexpected argument ${extra}`);
+  if (!file) return problem('missing <audio-file>');
+  if (!preset) return problem('missing --preset');
+  if (!(featurePresets as readonly string[]).includes(preset)) return problem(`unknown preset '${preset}' (use ${featurePresets.join(' or ')})`);
+  if (tier !== 'frames' && tier !== 'summary') return problem(`unknown tier '${tier}' (use frames or summary)`);
+  if (out !== undefined && !/\.(json|safetensors)$/i.test(out)) return problem('--out must end in .json or .safetensors');
   return { file, preset: preset as FeaturePreset, tier, ...(out === undefined ? {} : { out }) };
 }
 
@@ -112,11 +104,8 @@ export const featuresCommand: CliCommand = async (args, io) => {
     io.stdout(usage);
     return 0;
   }
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    io.stderr(`voicevault features: ${parsed}\n${usage}`);
-    return 2;
-  }
+  const parsed = parse(args, io);
+  if (typeof parsed === 'number') return parsed;
   let result: FrameFeatureExtraction | FeatureExtraction;
   try {
     // The summary tier's descriptors cost about as much as the mel spectrogram: computed only when asked for.

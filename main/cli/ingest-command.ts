@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import { VoiceVaultError, isVoiceVaultError } from '../../shared/errors';
 import type { Receipt } from '../../shared/domain';
 import type { IngestOutcome } from '../pipeline/ingest';
-import { parseCommandArgs, type CliCommand, type CliIo } from './command';
+import { parseCommandArgs, usageError, type CliCommand, type CliIo } from './command';
 import { openCliSession } from './cli-session';
 import { batchProgress, type FileProgress } from './file-progress';
 
@@ -45,10 +45,7 @@ export const ingestCommand: CliCommand = async (args, io) => {
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals: files } = parsed;
-  if (!values.user || files.length === 0) {
-    io.stderr(`voicevault ingest: ${!values.user ? 'missing --user' : 'no audio files given'}\n${usage}`);
-    return 2;
-  }
+  if (!values.user || files.length === 0) return usageError(io, 'ingest', !values.user ? 'missing --user' : 'no audio files given', usage);
   try {
     const results = await ingestFiles(io, files, {
       username: values.user,
